@@ -1,0 +1,20 @@
+package dev.sinapse.api;
+
+import java.util.Optional;
+
+/** L(A, y): a mean over the m rows of the network output A; y holds the class of each row. */
+public interface Loss {
+    /** The mean loss. */
+    double value(Matrix A, int[] y);
+
+    /** dL/dA (already divided by m). */
+    Matrix gradient(Matrix A, int[] y);
+
+    /**
+     * dL/dZ when A = softmax(Z), if this loss has a stable closed form for it (cross-entropy: (A − Y)/m).
+     * Empty means: use {@link #gradient} and the softmax layer's own backward.
+     */
+    default Optional<Matrix> gradientThroughSoftmax(Matrix A, int[] y) {
+        return Optional.empty();
+    }
+}

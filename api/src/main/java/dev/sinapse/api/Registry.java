@@ -1,0 +1,79 @@
+package dev.sinapse.api;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Implementations of one kind ("layer", "optimizer") by short key, as the Guice modules contributed them. */
+public final class Registry<T> {
+    private final String kind;
+    private final SortedMap<String, T> entries;
+
+    public Registry(String kind, Map<String, T> entries) {
+        this.kind = kind;
+        this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public SortedMap<String, T> entries() {
+        return entries;
+    }
+
+    public Optional<T> find(String key) {
+        return Optional.ofNullable(entries.get(key));
+    }
+
+    /** The entry for {@code key}; otherwise an error naming the place, the known keys and the closest one. */
+    public T get(String key, String where) {
+        T t = entries.get(key);
+        if (t == null) {
+            throw unknown(key, where, entries.keySet());
+        }
+        return t;
+    }
+
+    public static SinapseException unknown(String key, String where, Collection<String> known) {
+        String near = closest(key, known);
+        return new SinapseException(where + ": unknown type '" + key + "'"
+                + (near != null ? " (did you mean '" + near + "'?)" : "")
+                + "; known types: " + String.join(", ", new java.util.TreeSet<>(known)));
+    }
+
+    /** The known key nearest to {@code key} by edit distance, if it is near enough to be a typo. */
+    public static String closest(String key, Collection<String> known) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(key.toLowerCase(), k.toLowerCase());
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(2, best.length() / 3) ? best : null;
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -81,11 +81,11 @@ public final class Trainer {
     private double lossSum;
     private long correctSum;
     private long seenSum;
-    private Matrix fullBatchX;
-    private int[] fullBatchY;
+    private final BatchKernel kernel;
+    private int[] identityOrder;
 
     Trainer(Experiment experiment, Network network, Loss loss, Optimizer optimizer, Schedule schedule,
-            Dataset train, Dataset dev, Compute compute, Rng shuffleRng, Rng dropoutRng) {
+            Dataset train, Dataset dev, Compute compute, Rng shuffleRng, Rng dropoutRng, BatchKernel kernel) {
         this.experiment = experiment;
         this.network = network;
         this.loss = loss;
@@ -97,6 +97,7 @@ public final class Trainer {
         this.compute = compute;
         this.shuffleRng = shuffleRng;
         this.dropoutRng = dropoutRng;
+        this.kernel = kernel;
     }
 
     /** Builds a fresh run from a resolved experiment: the network initialized from training.seed. */
@@ -120,7 +121,8 @@ public final class Trainer {
         Options schedOptions = new Options("schedule '" + sc.getType() + "'", sc.getOptionsMap());
         Schedule schedule = registries.schedules().get(sc.getType(), "optimizer.schedule.type").create(schedOptions);
         schedOptions.requireAllUsed();
-        return new Trainer(e, net, loss, opt, schedule, split.train(), split.dev(), compute, shuffle, dropout);
+        BatchKernel kernel = new LayerByLayerKernel(net, loss);
+        return new Trainer(e, net, loss, opt, schedule, split.train(), split.dev(), compute, shuffle, dropout, kernel);
     }
 
     public static Network buildNetwork(Experiment e, Registries registries, Rng init) {
@@ -190,8 +192,14 @@ public final class Trainer {
         boolean fullBatch = batchSize() == train.size();
         while (epoch < tc.getEpochs() && !finished) {
             if (epochOrder == null) {
-                epochOrder = train.naturalOrder();
-                if (!fullBatch) {
+                if (fullBatch) {
+                    // every row in every step: no shuffle, and one array so a kernel may cache the batch
+                    if (identityOrder == null) {
+                        identityOrder = train.naturalOrder();
+                    }
+                    epochOrder = identityOrder;
+                } else {
+                    epochOrder = train.naturalOrder();
                     shuffleRng.shuffle(epochOrder);
                 }
                 batchInEpoch = 0;
@@ -199,7 +207,7 @@ public final class Trainer {
             int B = batchSize();
             while (batchInEpoch * B < train.size()) {
                 int from = batchInEpoch * B, to = Math.min(train.size(), from + B);
-                trainOneBatch(from, to, fullBatch);
+                trainOneBatch(from, to);
                 batchInEpoch++;
                 step++;
                 boolean epochDone = batchInEpoch * B >= train.size();
@@ -241,24 +249,10 @@ public final class Trainer {
         listener.onEnd(this);
     }
 
-    private void trainOneBatch(int from, int to, boolean fullBatch) {
-        Matrix X;
-        int[] y;
-        if (fullBatch) {
-            if (fullBatchX == null) {
-                // full batch: the same rows every step, so scale them once
-                fullBatchX = train.batch(epochOrder, 0, train.size(), scale);
-                fullBatchY = train.labels(epochOrder, 0, train.size());
-            }
-            X = fullBatchX;
-            y = fullBatchY;
-        } else {
-            X = train.batch(epochOrder, from, to, scale);
-            y = train.labels(epochOrder, from, to);
-        }
-        Network.Step s = network.forwardBackward(X, y, loss, Pass.training(compute, dropoutRng));
-        if (!Double.isFinite(s.loss())) {
-            throw new Diverged(step + 1, s.loss());
+    private void trainOneBatch(int from, int to) {
+        BatchKernel.Result r = kernel.run(train, epochOrder, from, to, scale, Pass.training(compute, dropoutRng));
+        if (!Double.isFinite(r.loss())) {
+            throw new Diverged(step + 1, r.loss());
         }
         TrainingConfig tc = experiment.getTraining();
         List<Param> params = network.params();
@@ -284,9 +278,9 @@ public final class Trainer {
             }
         }
         optimizer.step(params, learningRate(step));
-        lossSum += s.loss() * y.length;
-        correctSum += correct(s.output(), y);
-        seenSum += y.length;
+        lossSum += r.loss() * (to - from);
+        correctSum += r.correct();
+        seenSum += to - from;
     }
 
     private Metrics logPoint(double elapsed) {

@@ -1,0 +1,43 @@
+package dev.sinapse.apps;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Loss;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
+import dev.sinapse.api.Pass;
+
+/** The generic batch kernel: the network's own forward and backward, layer by layer. */
+final class LayerByLayerKernel implements BatchKernel {
+    private final Network network;
+    private final Loss loss;
+    // full batch: the same rows every step, so they are scaled to floats once
+    private Matrix cachedX;
+    private int[] cachedY;
+    private int[] cachedOrder;
+
+    LayerByLayerKernel(Network network, Loss loss) {
+        this.network = network;
+        this.loss = loss;
+    }
+
+    @Override
+    public Result run(Dataset train, int[] order, int from, int to, float scale, Pass pass) {
+        Matrix X;
+        int[] y;
+        boolean whole = from == 0 && to == train.size();
+        if (whole && cachedX != null && cachedOrder == order) {
+            X = cachedX;
+            y = cachedY;
+        } else {
+            X = train.batch(order, from, to, scale);
+            y = train.labels(order, from, to);
+            if (whole) {
+                cachedX = X;
+                cachedY = y;
+                cachedOrder = order;
+            }
+        }
+        Network.Step s = network.forwardBackward(X, y, loss, pass);
+        return new Result(s.loss(), Trainer.correct(s.output(), y));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sinapse.layers;
+
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.LayerContext;
+import dev.sinapse.api.LayerFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Options;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Rng;
+
+/**
+ * Inverted dropout.   X, A, M: m × n.
+ * Training: A = X ⊙ M with M[i,j] = 1/(1 − rate) with probability 1 − rate, else 0, drawn from the pass's
+ * generator; backward dX = dA ⊙ M. Inference: A = X, dX = dA.
+ * Scaling the kept units while training (rather than the outputs at inference, as the original paper does)
+ * keeps E[A] = X, so inference is the identity and needs no knowledge of the rate.
+ */
+final class Dropout implements Layer {
+    private final String name;
+    private final int size;
+    private final float rate;
+    private Matrix M; // the last training mask; null after an inference forward
+
+    Dropout(String name, int size, float rate) {
+        this.name = name;
+        this.size = size;
+        this.rate = rate;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public Matrix forward(Matrix X, Pass pass) {
+        Inputs.requireWidth(this, "dropout", X);
+        if (!pass.training()) {
+            M = null;
+            return X;
+        }
+        float keep = 1f / (1f - rate);
+        M = new Matrix(X.rows(), X.cols());
+        Matrix A = new Matrix(X.rows(), X.cols());
+        float[] x = X.data(), mask = M.data(), a = A.data();
+        Rng rng = pass.rng();
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = rng.nextFloat() < rate ? 0f : keep;
+            a[i] = x[i] * mask[i];
+        }
+        return A;
+    }
+
+    @Override
+    public Matrix backward(Matrix dA, Pass pass) {
+        if (!pass.inputGradient()) {
+            return null;
+        }
+        if (M == null) {
+            return dA;
+        }
+        Matrix dX = new Matrix(dA.rows(), dA.cols());
+        float[] da = dA.data(), mask = M.data(), dx = dX.data();
+        for (int i = 0; i < dx.length; i++) {
+            dx[i] = da[i] * mask[i];
+        }
+        return dX;
+    }
+
+    /** Option: rate in [0, 1), default 0.5. */
+    static final class Factory implements LayerFactory {
+        @Override
+        public Layer create(LayerContext ctx) {
+            Options options = ctx.options();
+            double rate = options.getDouble("rate", 0.5);
+            if (rate < 0 || rate >= 1) {
+                throw options.error("rate", "must be in [0, 1), got " + rate);
+            }
+            return new Dropout(ctx.name(), ctx.inputSize(), (float) rate);
+        }
+
+        @Override
+        public String help() {
+            return "inverted dropout, identity at inference; options: rate (fraction dropped, in [0, 1), default 0.5)";
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sinapse.layers;
+
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.LayerContext;
+import dev.sinapse.api.LayerFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Pass;
+
+/**
+ * A = X, dX = dA.   X, A: m × n.
+ * Our batches are already flat (one row of 784 pixels per sample), so there is nothing to reshape; the layer
+ * exists so that configs written in the Keras habit (flatten, then dense) run unchanged.
+ */
+final class Flatten implements Layer {
+    private final String name;
+    private final int size;
+
+    Flatten(String name, int size) {
+        this.name = name;
+        this.size = size;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public Matrix forward(Matrix X, Pass pass) {
+        Inputs.requireWidth(this, "flatten", X);
+        return X;
+    }
+
+    @Override
+    public Matrix backward(Matrix dA, Pass pass) {
+        return pass.inputGradient() ? dA : null;
+    }
+
+    /** No options. */
+    static final class Factory implements LayerFactory {
+        @Override
+        public Layer create(LayerContext ctx) {
+            return new Flatten(ctx.name(), ctx.inputSize());
+        }
+
+        @Override
+        public String help() {
+            return "identity on the already-flat sample rows (kept for Keras-style configs); no options";
+        }
+    }
+}

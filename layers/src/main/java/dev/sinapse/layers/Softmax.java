@@ -1,0 +1,102 @@
+package dev.sinapse.layers;
+
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.LayerContext;
+import dev.sinapse.api.LayerFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.SoftmaxOutput;
+
+/**
+ * A = softmax(Z) row by row: A[i,j] = exp(Z[i,j] − max_k Z[i,k]) / Σ_k exp(Z[i,k] − max_k Z[i,k]).   Z, A: m × n.
+ * Backward, the full Jacobian product: dZ = A ⊙ (dA − rowsum(dA ⊙ A)).
+ * Subtracting the row max is on purpose: the tutorial's exp(Z)/Σexp(Z) overflows to ∞/∞ = NaN once a logit
+ * passes ~88 in float32; shifted, every exp is ≤ 1 and the sum is ≥ 1. Cross-entropy skips this backward
+ * (see {@link SoftmaxOutput}) and uses (A − Y)/m directly.
+ */
+final class Softmax implements SoftmaxOutput {
+    private final String name;
+    private final int size;
+    private Matrix A;
+
+    Softmax(String name, int size) {
+        this.name = name;
+        this.size = size;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public Matrix forward(Matrix Z, Pass pass) {
+        Inputs.requireWidth(this, "softmax", Z);
+        int m = Z.rows(), n = Z.cols();
+        float[] z = Z.data();
+        Matrix A = new Matrix(m, n);
+        float[] a = A.data();
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, z[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                a[o + j] = (float) Math.exp(z[o + j] - max);
+                sum += a[o + j];
+            }
+            for (int j = 0; j < n; j++) {
+                a[o + j] = (float) (a[o + j] / sum);
+            }
+        }
+        this.A = A;
+        return A;
+    }
+
+    @Override
+    public Matrix backward(Matrix dA, Pass pass) {
+        if (!pass.inputGradient()) {
+            return null;
+        }
+        int m = A.rows(), n = A.cols();
+        float[] a = A.data(), da = dA.data();
+        Matrix dZ = new Matrix(m, n);
+        float[] dz = dZ.data();
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            double dot = 0; // rowsum(dA ⊙ A)
+            for (int j = 0; j < n; j++) {
+                dot += (double) da[o + j] * a[o + j];
+            }
+            for (int j = 0; j < n; j++) {
+                dz[o + j] = (float) (a[o + j] * (da[o + j] - dot));
+            }
+        }
+        return dZ;
+    }
+
+    /** No options. */
+    static final class Factory implements LayerFactory {
+        @Override
+        public Layer create(LayerContext ctx) {
+            return new Softmax(ctx.name(), ctx.inputSize());
+        }
+
+        @Override
+        public String help() {
+            return "row-wise softmax (max-shifted, stable) for class probabilities; no options";
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sinapse.optimizers;
+
+import dev.sinapse.api.Optimizer;
+import dev.sinapse.api.OptimizerFactory;
+import dev.sinapse.api.Options;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.State;
+import java.util.List;
+
+/**
+ * AdaGrad: Duchi, Hazan &amp; Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
+ * Optimization", JMLR 12, 2011 (the diagonal version).
+ * <pre>
+ *   G ← G + g²
+ *   θ ← θ − α·g / (√G + ε)
+ * </pre>
+ * G: one tensor per parameter, its shape, starting at initial_accumulator. G only grows, so every
+ * coordinate's step only shrinks: rarely-moved coordinates keep larger steps.
+ */
+final class AdaGrad implements Optimizer {
+    private final double epsilon;
+    private final Slots sumOfSquares;
+    private long t;
+
+    AdaGrad(double epsilon, double initialAccumulator) {
+        this.epsilon = epsilon;
+        this.sumOfSquares = new Slots("G", (float) initialAccumulator);
+    }
+
+    @Override
+    public void step(List<Param> params, double alpha) {
+        sumOfSquares.prepare(params);
+        t++;
+        for (int i = 0; i < params.size(); i++) {
+            float[] theta = params.get(i).value().data();
+            float[] g = params.get(i).grad().data();
+            float[] G = sumOfSquares.of(i);
+            for (int j = 0; j < theta.length; j++) {
+                double Gj = G[j] + (double) g[j] * g[j];
+                G[j] = (float) Gj;
+                theta[j] = (float) (theta[j] - alpha * g[j] / (Math.sqrt(Gj) + epsilon));
+            }
+        }
+    }
+
+    @Override
+    public State state() {
+        State state = new State().putLong("t", t);
+        sumOfSquares.saveInto(state);
+        return state;
+    }
+
+    @Override
+    public void restore(State state) {
+        t = Slots.savedT(state);
+        sumOfSquares.restoreFrom(state, t);
+    }
+
+    static final class Factory implements OptimizerFactory {
+        @Override
+        public Optimizer create(Options options) {
+            return new AdaGrad(Hyperparameters.positive(options, "epsilon", 1e-10),
+                    Hyperparameters.nonNegative(options, "initial_accumulator", 0));
+        }
+
+        @Override
+        public String help() {
+            return "AdaGrad (Duchi et al. 2011); options epsilon=1e-10, initial_accumulator=0";
+        }
+    }
+}

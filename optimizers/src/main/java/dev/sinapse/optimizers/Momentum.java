@@ -1,0 +1,73 @@
+package dev.sinapse.optimizers;
+
+import dev.sinapse.api.Optimizer;
+import dev.sinapse.api.OptimizerFactory;
+import dev.sinapse.api.Options;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.State;
+import java.util.List;
+
+/**
+ * Gradient descent with momentum (Polyak 1964), in the form of Sutskever et al., "On the importance of
+ * initialization and momentum in deep learning", ICML 2013, as PyTorch writes it:
+ * <pre>
+ *   v ← μ·v + g
+ *   θ ← θ − α·v              classical
+ *   θ ← θ − α·(g + μ·v)      Nesterov: step from where the velocity is about to carry θ
+ * </pre>
+ * v (velocity): one tensor per parameter, its shape, zero before the first step.
+ */
+final class Momentum implements Optimizer {
+    private final double mu;
+    private final boolean nesterov;
+    private final Slots velocity = new Slots("velocity");
+    private long t;
+
+    Momentum(double mu, boolean nesterov) {
+        this.mu = mu;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    public void step(List<Param> params, double alpha) {
+        velocity.prepare(params);
+        t++;
+        for (int i = 0; i < params.size(); i++) {
+            float[] theta = params.get(i).value().data();
+            float[] g = params.get(i).grad().data();
+            float[] v = velocity.of(i);
+            for (int j = 0; j < theta.length; j++) {
+                double vj = mu * v[j] + g[j];
+                v[j] = (float) vj;
+                double update = nesterov ? g[j] + mu * vj : vj;
+                theta[j] = (float) (theta[j] - alpha * update);
+            }
+        }
+    }
+
+    @Override
+    public State state() {
+        State state = new State().putLong("t", t);
+        velocity.saveInto(state);
+        return state;
+    }
+
+    @Override
+    public void restore(State state) {
+        t = Slots.savedT(state);
+        velocity.restoreFrom(state, t);
+    }
+
+    static final class Factory implements OptimizerFactory {
+        @Override
+        public Optimizer create(Options options) {
+            return new Momentum(Hyperparameters.decayRate(options, "momentum", 0.9),
+                    options.getBoolean("nesterov", false));
+        }
+
+        @Override
+        public String help() {
+            return "gradient descent with momentum, v ← μv + g, θ ← θ − α·v; options momentum=0.9, nesterov=false";
+        }
+    }
+}

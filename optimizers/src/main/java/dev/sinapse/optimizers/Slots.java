@@ -93,8 +93,8 @@ final class Slots {
 
     private List<Matrix> checked(List<Matrix> saved, List<Param> params) {
         if (saved.size() > params.size()) {
-            throw new SinapseException("saved optimizer state has tensor '" + name(params.size()) + "', but there are only "
-                    + params.size() + " parameters");
+            throw new SinapseException("saved optimizer state has " + saved.size() + " '" + kind + "' tensors for "
+                    + params.size() + " parameters; '" + name(params.size()) + "' has no parameter");
         }
         for (int i = 0; i < params.size(); i++) {
             Matrix value = params.get(i).value();

@@ -1,0 +1,63 @@
+package dev.sinapse.layers;
+
+import dev.sinapse.api.Loss;
+import dev.sinapse.api.LossFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Options;
+import java.util.Optional;
+
+/**
+ * L = −(1/m) Σ_i log A[i, y_i].   A: m × n probabilities, y: m labels, Y its one-hot m × n.
+ * dL/dA = −1/(m·A[i, y_i]) at the label, 0 elsewhere. Through softmax: dL/dZ = (A − Y)/m.
+ * A is clamped at {@link #TINY} so a probability that underflowed to 0 gives a large finite loss instead of ∞;
+ * the closed form through softmax never divides by A, which is why training uses it.
+ */
+final class CrossEntropy implements Loss {
+    static final float TINY = 1e-30f;
+
+    @Override
+    public double value(Matrix A, int[] y) {
+        Labels.check(A, y);
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += Math.log(Math.max(A.get(i, y[i]), TINY));
+        }
+        return -sum / y.length;
+    }
+
+    @Override
+    public Matrix gradient(Matrix A, int[] y) {
+        Labels.check(A, y);
+        int m = y.length;
+        Matrix dA = new Matrix(A.rows(), A.cols());
+        for (int i = 0; i < m; i++) {
+            dA.set(i, y[i], -1f / (m * Math.max(A.get(i, y[i]), TINY)));
+        }
+        return dA;
+    }
+
+    @Override
+    public Optional<Matrix> gradientThroughSoftmax(Matrix A, int[] y) {
+        Labels.check(A, y);
+        int m = y.length;
+        Matrix dZ = A.copy();
+        for (int i = 0; i < m; i++) {
+            dZ.set(i, y[i], dZ.get(i, y[i]) - 1f);
+        }
+        dZ.scaleInPlace(1f / m);
+        return Optional.of(dZ);
+    }
+
+    /** No options. */
+    static final class Factory implements LossFactory {
+        @Override
+        public Loss create(Options options) {
+            return new CrossEntropy();
+        }
+
+        @Override
+        public String help() {
+            return "categorical cross-entropy, -mean log A[label]; closed form (A - Y)/m through softmax; no options";
+        }
+    }
+}

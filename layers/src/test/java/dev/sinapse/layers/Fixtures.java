@@ -1,0 +1,68 @@
+package dev.sinapse.layers;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import dev.sinapse.api.ActivationFactory;
+import dev.sinapse.api.InitializerFactory;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.LayerFactory;
+import dev.sinapse.api.LayerSpec;
+import dev.sinapse.api.LossFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
+import dev.sinapse.api.NetworkBuilder;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.Rng;
+import java.util.List;
+import java.util.Map;
+
+/** Builds layers the way a config does: through LayersModule's registries and the api's NetworkBuilder. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    static Registries registries() {
+        Injector injector = Guice.createInjector(new LayersModule());
+        return Registries.of(
+                injector.getInstance(Key.get(new TypeLiteral<Map<String, LayerFactory>>() {})),
+                injector.getInstance(Key.get(new TypeLiteral<Map<String, ActivationFactory>>() {})),
+                injector.getInstance(Key.get(new TypeLiteral<Map<String, LossFactory>>() {})),
+                injector.getInstance(Key.get(new TypeLiteral<Map<String, InitializerFactory>>() {})),
+                Map.of(), Map.of());
+    }
+
+    static Network network(int inputSize, List<LayerSpec> specs, long seed) {
+        return new NetworkBuilder(registries()).build(inputSize, specs, new Rng(seed));
+    }
+
+    /** One layer named "t" of the given type, built from its config options. */
+    static Layer layer(String type, int inputSize, Map<String, String> options, long seed) {
+        return network(inputSize, List.of(new LayerSpec(type, "t", options)), seed).layers().get(0);
+    }
+
+    /** Per-column mean of M, in double. */
+    static double[] columnMeans(Matrix M) {
+        double[] mean = new double[M.cols()];
+        for (int i = 0; i < M.rows(); i++) {
+            for (int j = 0; j < M.cols(); j++) {
+                mean[j] += M.get(i, j) / (double) M.rows();
+            }
+        }
+        return mean;
+    }
+
+    /** Per-column biased variance of M, in double. */
+    static double[] columnVariances(Matrix M) {
+        double[] mean = columnMeans(M);
+        double[] var = new double[M.cols()];
+        for (int i = 0; i < M.rows(); i++) {
+            for (int j = 0; j < M.cols(); j++) {
+                double d = M.get(i, j) - mean[j];
+                var[j] += d * d / M.rows();
+            }
+        }
+        return var;
+    }
+}

@@ -48,6 +48,9 @@ public final class ActivationLayer implements Layer {
 
     @Override
     public Matrix backward(Matrix dA, Pass pass) {
+        if (!pass.inputGradient()) {
+            return null;
+        }
         float[] z = Z.data(), a = A.data(), da = dA.data();
         Matrix dZ = new Matrix(dA.rows(), dA.cols());
         float[] dz = dZ.data();

@@ -49,14 +49,17 @@ public final class Registry<T> {
     public static String closest(String key, Collection<String> known) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
+        String k0 = key.toLowerCase();
         for (String k : known) {
-            int d = distance(key.toLowerCase(), k.toLowerCase());
+            String k1 = k.toLowerCase();
+            // a dropped or added letter at the end ("unit" for "units") beats a changed one ("init")
+            int d = 2 * distance(k0, k1) - (k1.startsWith(k0) || k0.startsWith(k1) ? 1 : 0);
             if (d < bestD) {
                 bestD = d;
                 best = k;
             }
         }
-        return best != null && bestD <= Math.max(2, best.length() / 3) ? best : null;
+        return best != null && (bestD + 1) / 2 <= Math.max(2, best.length() / 3) ? best : null;
     }
 
     static int distance(String a, String b) {

@@ -17,6 +17,12 @@ class RegistryTest {
     }
 
     @Test
+    void aMissingLetterBeatsAChangedOne() {
+        assertThat(Registry.closest("unit", java.util.List.of("init", "units", "bias_init"))).isEqualTo("units");
+        assertThat(Registry.closest("dens", java.util.List.of("dense", "tanh"))).isEqualTo("dense");
+    }
+
+    @Test
     void farOffKeyGetsNoSuggestion() {
         assertThatThrownBy(() -> r.get("convolution", "x"))
                 .hasMessage("x: unknown type 'convolution'; known types: dense, relu, softmax");

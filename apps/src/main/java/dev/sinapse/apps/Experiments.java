@@ -56,6 +56,11 @@ public final class Experiments {
     public static Loaded resolve(Experiment e, List<String> sets, Path baseDir, String source) {
         e = Overrides.apply(e, sets);
         e = ConfigFiles.withDefaults(e);
+        String p = e.getData().getPath();
+        if (!p.isEmpty() && !Path.of(p).isAbsolute()) {
+            // saved configs name the data absolutely, so a checkpoint resumes from any directory
+            e = e.toBuilder().setData(e.getData().toBuilder().setPath(baseDir.resolve(p).normalize().toString())).build();
+        }
         ConfigFiles.validate(e);
         return new Loaded(e, baseDir, source);
     }

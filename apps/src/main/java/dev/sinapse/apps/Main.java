@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sinapse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A neural-network framework written from scratch in Java.",
-        subcommands = {TrainCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, InspectCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     public static final int INTERNAL_ERROR = 1;

@@ -77,10 +77,10 @@ public final class Trainer {
     boolean stoppedEarly;
     double elapsedBefore;  // seconds spent before a resume
 
-    // running sums since the last log point (mini-batch)
-    private double lossSum;
-    private long correctSum;
-    private long seenSum;
+    // running sums since the last log point (mini-batch): saved too, so the next point averages the same steps
+    double lossSum;
+    long correctSum;
+    long seenSum;
     private final BatchKernel kernel;
     private int[] identityOrder;
 
@@ -217,13 +217,17 @@ public final class Trainer {
                     batchInEpoch = 0;
                 }
                 boolean lastStep = epochDone && epoch >= tc.getEpochs();
-                if (step % tc.getLogEvery() == 0 || lastStep) {
-                    Metrics m = logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9);
-                    listener.onLog(this, m);
+                if (step % tc.getLogEvery() == 0) {
+                    Metrics m = logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, true);
                     if (earlyStop(tc)) {
                         stoppedEarly = true;
                         finished = true;
                     }
+                    listener.onLog(this, m);
+                } else if (lastStep) {
+                    // shown and written to metrics.csv, but kept out of the history and the running sums, so
+                    // a run split in two has exactly the history of the same run done in one go
+                    listener.onLog(this, logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, false));
                 }
                 listener.onStep(this);
                 if (epochDone) {
@@ -283,14 +287,16 @@ public final class Trainer {
         seenSum += to - from;
     }
 
-    private Metrics logPoint(double elapsed) {
+    private Metrics logPoint(double elapsed, boolean record) {
         double trainLoss = lossSum / seenSum, trainAcc = correctSum / (double) seenSum;
-        lossSum = 0;
-        correctSum = 0;
-        seenSum = 0;
         Evaluation ev = evaluate(dev);
         Metrics m = new Metrics(step, epoch, trainLoss, trainAcc, ev.loss(), ev.accuracy(), learningRate(step - 1), elapsed);
-        history.add(m);
+        if (record) {
+            lossSum = 0;
+            correctSum = 0;
+            seenSum = 0;
+            history.add(m);
+        }
         return m;
     }
 

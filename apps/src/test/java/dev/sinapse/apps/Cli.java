@@ -1,0 +1,50 @@
+package dev.sinapse.apps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Runs the real command-line entry point in this JVM and captures what it prints. */
+final class Cli {
+    record Result(int code, String out, String err) {
+    }
+
+    private Cli() {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** The header and the first {@code rows} digits of the bundled sample, as a plain CSV in {@code dir}. */
+    static Path smallCsv(Path dir, int rows) throws IOException {
+        Path file = dir.resolve("digits-" + rows + ".csv");
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Cli.class.getResourceAsStream(Experiments.BUNDLED_DATA)), StandardCharsets.UTF_8));
+                var w = Files.newBufferedWriter(file)) {
+            for (int i = 0; i <= rows; i++) {
+                w.write(in.readLine());
+                w.newLine();
+            }
+        }
+        return file;
+    }
+
+    /** The article config, pointing at {@code data}, with {@code extra} text-format lines appended. */
+    static Path articleConfig(Path dir, Path data, String name, String extra) throws IOException {
+        String text = Experiments.resourceText(Experiments.BUNDLED_CONFIG)
+                .replace("path: \"\"", "path: \"" + data.toAbsolutePath() + "\"")
+                .replace("dev_rows: 1000", "dev_rows: 200");
+        Path file = dir.resolve(name + ".textproto");
+        Files.writeString(file, text + "\n" + extra + "\n");
+        return file;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.sinapse.io.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.SinapseException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KaggleCsvTest {
+    @TempDir
+    Path dir;
+
+    private static void assertSame(Dataset d, SyntheticCsv csv, boolean labelled) {
+        assertThat(d.size()).isEqualTo(csv.rows);
+        assertThat(d.features()).isEqualTo(csv.features);
+        assertThat(d.hasLabels()).isEqualTo(labelled);
+        for (int r = 0; r < csv.rows; r++) {
+            if (labelled) {
+                assertThat(d.label(r)).as("label of row %d", r).isEqualTo(csv.labels[r]);
+            }
+            int[] row = new int[csv.features];
+            for (int j = 0; j < csv.features; j++) {
+                row[j] = d.pixel(r, j);
+            }
+            assertThat(row).as("pixels of row %d", r).containsExactly(csv.pixels[r]);
+        }
+    }
+
+    private Path file(String name, String text) throws IOException {
+        return SyntheticCsv.write(dir.resolve(name), text);
+    }
+
+    private static String mnistHeader() {
+        StringBuilder b = new StringBuilder("label");
+        for (int j = 0; j < 784; j++) {
+            b.append(",pixel").append(j);
+        }
+        return b.toString();
+    }
+
+    /** A 784-pixel row of zeros with {@code label}, and {@code value} in column pixel{@code at}. */
+    private static String mnistRow(String label, int at, String value) {
+        StringBuilder b = new StringBuilder(label);
+        for (int j = 0; j < 784; j++) {
+            b.append(',').append(j == at ? value : "0");
+        }
+        return b.toString();
+    }
+
+    @Test
+    void readsLabelsAndPixelsAsWritten() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(20, 7, 1);
+        Path f = file("train.csv", csv.text(true, "\n"));
+        Dataset d = KaggleCsv.read(f, "label");
+        assertSame(d, csv, true);
+        assertThat(d.source()).isEqualTo(f.toString());
+    }
+
+    @Test
+    void readsHandWrittenValuesAtTheirPlaces() throws IOException {
+        Path f = file("tiny.csv", "label,pixel0,pixel1,pixel2\n7,0,255,12\n0,3,4,5\n");
+        Dataset d = KaggleCsv.read(f, "label");
+        assertThat(d.size()).isEqualTo(2);
+        assertThat(d.features()).isEqualTo(3);
+        assertThat(new int[] {d.label(0), d.label(1)}).containsExactly(7, 0);
+        assertThat(new int[] {d.pixel(0, 0), d.pixel(0, 1), d.pixel(0, 2)}).containsExactly(0, 255, 12);
+        assertThat(new int[] {d.pixel(1, 0), d.pixel(1, 1), d.pixel(1, 2)}).containsExactly(3, 4, 5);
+    }
+
+    @Test
+    void readsTheLabelFromAnyColumnAndThePixelsFromTheOthersInOrder() throws IOException {
+        Path f = file("mid.csv", "pixel0,digit,pixel1\n10,4,20\n30,9,40\n");
+        Dataset d = KaggleCsv.read(f, "digit");
+        assertThat(d.features()).isEqualTo(2);
+        assertThat(new int[] {d.label(0), d.label(1)}).containsExactly(4, 9);
+        assertThat(new int[] {d.pixel(0, 0), d.pixel(0, 1), d.pixel(1, 0), d.pixel(1, 1)}).containsExactly(10, 20, 30, 40);
+    }
+
+    @Test
+    void readsAFileWithoutTheLabelColumnAsUnlabelled() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(15, 6, 2);
+        Dataset d = KaggleCsv.read(file("test.csv", csv.text(false, "\n")), "label");
+        assertSame(d, csv, false);
+    }
+
+    @Test
+    void acceptsAByteOrderMarkAndCrlfLineEnds() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(12, 5, 3);
+        Dataset d = KaggleCsv.read(file("bom.csv", "\uFEFF" + csv.text(true, "\r\n")), "label");
+        assertSame(d, csv, true);
+    }
+
+    @Test
+    void acceptsALastLineWithoutLineEnd() throws IOException {
+        Dataset d = KaggleCsv.read(file("noeol.csv", "label,pixel0\n1,2\n3,4"), "label");
+        assertThat(new int[] {d.label(1), d.pixel(1, 0)}).containsExactly(3, 4);
+    }
+
+    @Test
+    void detectsGzipByItsMagicBytesNotByTheName() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(30, 9, 4);
+        byte[] plain = csv.text(true, "\n").getBytes(StandardCharsets.UTF_8);
+        Path gzipNamedCsv = Files.write(dir.resolve("train.csv"), SyntheticCsv.gzip(plain));
+        Path plainNamedGz = Files.write(dir.resolve("other.csv.gz"), plain);
+        assertSame(KaggleCsv.read(gzipNamedCsv, "label"), csv, true);
+        assertSame(KaggleCsv.read(plainNamedGz, "label"), csv, true);
+    }
+
+    @Test
+    void readsALargeFileBackEqual() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(5000, 784, 5);
+        Path f = file("big.csv", csv.text(true, "\n"));
+        assertSame(KaggleCsv.read(f, "label"), csv, true);
+    }
+
+    @Test
+    void readsAStreamWithoutClosingIt() {
+        SyntheticCsv csv = SyntheticCsv.random(8, 4, 6);
+        boolean[] closed = {false};
+        InputStream in = new ByteArrayInputStream(SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8))) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        Dataset d = KaggleCsv.read(in, "bundled mnist-8k", "label");
+        assertSame(d, csv, true);
+        assertThat(d.source()).isEqualTo("bundled mnist-8k");
+        assertThat(closed[0]).isFalse();
+    }
+
+    @Test
+    void streamsAllRowsInOrderInBatches() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(10, 3, 7);
+        Path f = file("predict.csv", csv.text(true, "\n"));
+        List<Integer> sizes = new ArrayList<>();
+        int row = 0;
+        try (KaggleCsv.Batches batches = KaggleCsv.open(f, "label", 4)) {
+            assertThat(batches.features()).isEqualTo(3);
+            assertThat(batches.hasLabels()).isTrue();
+            for (Dataset b = batches.next(); b != null; b = batches.next()) {
+                sizes.add(b.size());
+                for (int r = 0; r < b.size(); r++, row++) {
+                    assertThat(b.label(r)).isEqualTo(csv.labels[row]);
+                    assertThat(new int[] {b.pixel(r, 0), b.pixel(r, 1), b.pixel(r, 2)}).containsExactly(csv.pixels[row]);
+                }
+            }
+            assertThat(batches.next()).isNull();
+        }
+        assertThat(sizes).containsExactly(4, 4, 2);
+        assertThat(row).isEqualTo(10);
+    }
+
+    @Test
+    void streamingChecksTheHeaderOnOpenAndReportsAnEmptyBody() throws IOException {
+        Path empty = file("empty.csv", "");
+        assertThatThrownBy(() -> KaggleCsv.open(empty, "label", 10))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(empty + ": the file is empty (expected a header line label,pixel0,...)");
+        Path headerOnly = file("header.csv", "label,pixel0\n");
+        try (KaggleCsv.Batches batches = KaggleCsv.open(headerOnly, "label", 10)) {
+            assertThatThrownBy(batches::next).hasMessage(headerOnly + ": no data rows after the header");
+        }
+    }
+
+    @Test
+    void rejectsARowWithTheWrongNumberOfColumnsNamingTheLine() throws IOException {
+        StringBuilder b = new StringBuilder(mnistHeader()).append('\n');
+        for (int line = 2; line <= 16; line++) {
+            b.append(mnistRow("1", 0, "0")).append('\n');
+        }
+        String shortRow = mnistRow("1", 0, "0").substring(2); // drops the label: 784 columns
+        b.append(shortRow).append('\n');
+        Path f = file("train.csv", b.toString());
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(f + " line 17: expected 785 columns, found 784");
+    }
+
+    @Test
+    void rejectsANonIntegerPixelNamingLineAndColumn() throws IOException {
+        String text = mnistHeader() + "\n" + mnistRow("1", 0, "0") + "\n" + mnistRow("2", 12, "3.5") + "\n";
+        Path f = file("train.csv", text);
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(f + " line 3, column pixel12: expected an integer 0..255, found '3.5'");
+    }
+
+    @Test
+    void rejectsALabelOutsideTheTenDigits() throws IOException {
+        Path f = file("train.csv", "label,pixel0\n3,0\n12,0\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .hasMessage(f + " line 3, column label: label 12 outside 0..9");
+    }
+
+    @Test
+    void rejectsANonIntegerLabel() throws IOException {
+        Path f = file("train.csv", "label,pixel0\nseven,0\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .hasMessage(f + " line 2, column label: expected an integer 0..9, found 'seven'");
+    }
+
+    @Test
+    void rejectsPixelsOutsideTheByteRange() throws IOException {
+        Path high = file("high.csv", "label,pixel0,pixel1\n3,0,300\n");
+        Path negative = file("negative.csv", "label,pixel0,pixel1\n3,-1,0\n");
+        Path empty = file("emptycell.csv", "label,pixel0,pixel1\n3,,0\n");
+        assertThatThrownBy(() -> KaggleCsv.read(high, "label"))
+                .hasMessage(high + " line 2, column pixel1: pixel 300 outside 0..255");
+        assertThatThrownBy(() -> KaggleCsv.read(negative, "label"))
+                .hasMessage(negative + " line 2, column pixel0: pixel -1 outside 0..255");
+        assertThatThrownBy(() -> KaggleCsv.read(empty, "label"))
+                .hasMessage(empty + " line 2, column pixel0: expected an integer 0..255, found ''");
+    }
+
+    @Test
+    void countsPhysicalLinesAcrossSkippedBlankLines() throws IOException {
+        Path f = file("blank.csv", "label,pixel0\r\n1,2\r\n\r\n3,4\r\n\r\n5,x\r\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .hasMessage(f + " line 6, column pixel0: expected an integer 0..255, found 'x'");
+    }
+
+    @Test
+    void reportsAnEmptyFileAndAFileWithOnlyAHeader() throws IOException {
+        Path empty = file("train.csv", "");
+        Path headerOnly = file("header.csv", "label,pixel0,pixel1\r\n");
+        assertThatThrownBy(() -> KaggleCsv.read(empty, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(empty + ": the file is empty (expected a header line label,pixel0,...)");
+        assertThatThrownBy(() -> KaggleCsv.read(headerOnly, "label"))
+                .hasMessage(headerOnly + ": no data rows after the header");
+    }
+
+    @Test
+    void reportsAMissingFile() {
+        Path missing = dir.resolve("train.csv");
+        assertThatThrownBy(() -> KaggleCsv.read(missing, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(missing + ": file not found");
+    }
+
+    @Test
+    void rejectsAFileWhoseFirstLineIsDataNotAHeader() throws IOException {
+        Path f = file("noheader.csv", "1,0,0\n2,0,0\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .hasMessage(f + " line 1: expected a header line label,pixel0,..., found numbers (the file has no header)");
+    }
+
+    @Test
+    void rejectsTheLabelColumnTwice() throws IOException {
+        Path f = file("twice.csv", "label,pixel0,label\n1,2,3\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .hasMessage(f + " line 1: column 'label' appears twice in the header");
+    }
+
+    @Test
+    void reportsAnUnclosedQuoteAsALineError() throws IOException {
+        Path f = file("quote.csv", "label,pixel0\n1,2\n3,\"4\n");
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(f + " line 3: a quoted value is not closed before the end of the file");
+    }
+
+    @Test
+    void reportsATruncatedGzipWithTheLineItStoppedIn() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(400, 50, 8);
+        byte[] gz = SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] cut = Arrays.copyOf(gz, gz.length / 2);
+        Path f = Files.write(dir.resolve("train.csv.gz"), cut);
+        // The line it stops in: one past the complete lines among the bytes that still inflate.
+        long lines = 1 + count(recoverable(cut), (byte) '\n');
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(f + ": the gzip stream is truncated or corrupt (line " + lines + ")");
+    }
+
+    @Test
+    void reportsACorruptGzip() throws IOException {
+        SyntheticCsv csv = SyntheticCsv.random(200, 50, 9);
+        byte[] gz = SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8));
+        for (int i = gz.length / 3; i < gz.length / 3 + 64; i++) {
+            gz[i] = (byte) ~gz[i];
+        }
+        Path f = Files.write(dir.resolve("train.csv.gz"), gz);
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessageMatching(java.util.regex.Pattern.quote(f.toString())
+                        + ": the gzip stream is truncated or corrupt \\(line \\d+\\)");
+    }
+
+    @Test
+    void reportsAGzipCutInsideItsHeader() throws IOException {
+        Path f = Files.write(dir.resolve("train.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8});
+        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(f + ": the gzip stream is truncated or corrupt");
+    }
+
+    private static byte[] recoverable(byte[] gz) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            byte[] buf = new byte[1];
+            while (in.read(buf) > 0) {
+                out.write(buf[0]);
+            }
+        } catch (EOFException expected) {
+            // the cut
+        }
+        return out.toByteArray();
+    }
+
+    private static long count(byte[] bytes, byte b) {
+        long n = 0;
+        for (byte x : bytes) {
+            n += x == b ? 1 : 0;
+        }
+        return n;
+    }
+}

@@ -5,6 +5,7 @@ import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.config.Overrides;
+import dev.sinapse.io.data.Idx;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.DataConfig;
 import dev.sinapse.io.proto.Experiment;
@@ -88,6 +89,8 @@ public final class Experiments {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read bundled data", e);
             }
+        } else if (isIdx(path)) {
+            all = Idx.read(path, idxLabels(path, d));
         } else {
             all = KaggleCsv.read(path, d.getLabelColumn());
         }
@@ -100,6 +103,23 @@ public final class Experiments {
                     + " features, but network.input_size is " + inputs);
         }
         return all;
+    }
+
+    static boolean isIdx(Path p) {
+        return p.getFileName().toString().contains("-idx3-ubyte");
+    }
+
+    /** The labels file beside an IDX images file: data.labels_path, or the name MNIST's files follow. */
+    static Path idxLabels(Path images, DataConfig d) {
+        if (!d.getLabelsPath().isEmpty()) {
+            Path l = Path.of(d.getLabelsPath());
+            return l.isAbsolute() ? l : images.resolveSibling(l);
+        }
+        String name = images.getFileName().toString();
+        if (!name.contains("images-idx3")) {
+            throw new SinapseException(images + ": cannot guess the labels file of this IDX images file; set data.labels_path");
+        }
+        return images.resolveSibling(name.replace("images-idx3", "labels-idx1"));
     }
 
     /** One shuffle with data.shuffle_seed; the first data.dev_rows rows are the dev set, like the tutorial. */

@@ -199,4 +199,49 @@ final class Checkpoints {
             throw new SinapseException(file + ": " + e.getMessage());
         }
     }
+
+    /**
+     * The trained network alone, for inference: built from the checkpoint's config, then its parameters and
+     * layer states (batch_norm's running statistics) copied in by name, with the same shape checks as
+     * {@link #restore}. The initialization draws are overwritten, so the generator's seed does not matter.
+     */
+    static dev.sinapse.api.Network loadModel(Checkpoint c, Path file, dev.sinapse.api.Registries registries) {
+        dev.sinapse.api.Network net;
+        try {
+            net = Trainer.buildNetwork(c.getConfig(), registries, new dev.sinapse.api.Rng(0));
+        } catch (SinapseException e) {
+            throw new SinapseException(file + ": " + e.getMessage());
+        }
+        Map<String, Tensor> byName = new HashMap<>();
+        for (Tensor x : c.getParamsList()) {
+            byName.put(x.getName(), x);
+        }
+        if (c.getParamsCount() != net.params().size()) {
+            throw new SinapseException(file + ": holds " + c.getParamsCount() + " parameter tensors, but the network built from its config has " + net.params().size());
+        }
+        for (Param p : net.params()) {
+            Tensor x = byName.get(p.name());
+            if (x == null) {
+                throw new SinapseException(file + ": has no tensor '" + p.name() + "' for the network in its config");
+            }
+            Matrix m = toMatrix(x, file);
+            if (!m.sameShape(p.value())) {
+                throw new SinapseException(file + ": tensor '" + p.name() + "' is " + m.shape() + ", but the network expects " + p.value().shape());
+            }
+            p.value().setTo(m);
+        }
+        Map<String, NamedState> layerStates = new HashMap<>();
+        for (NamedState s : c.getLayerStatesList()) {
+            layerStates.put(s.getOwner(), s);
+        }
+        for (Layer l : net.layers()) {
+            NamedState s = layerStates.get(l.name());
+            if (s != null) {
+                l.restore(toState(s, file));
+            } else if (!l.state().isEmpty()) {
+                throw new SinapseException(file + ": has no saved state for layer '" + l.name() + "'");
+            }
+        }
+        return net;
+    }
 }

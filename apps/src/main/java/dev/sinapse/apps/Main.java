@@ -2,6 +2,7 @@ package dev.sinapse.apps;
 
 import dev.sinapse.api.SinapseException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sinapse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A neural-network framework written from scratch in Java.",
-        subcommands = {TrainCommand.class, InspectCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
+                PlotCommand.class, InspectCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     public static final int INTERNAL_ERROR = 1;
@@ -45,13 +47,38 @@ public final class Main implements Runnable {
             return INTERNAL_ERROR;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("error: " + ex.getMessage());
-            err.println("(see: sinapse " + ex.getCommandLine().getCommandName().replace("sinapse", "").trim()
-                    + " --help)");
+            err.println("error: " + describe(ex));
+            CommandLine where = ex.getCommandLine();
+            // "help train" rather than "train --help": it works whether or not a subcommand declares --help
+            err.println("(see: sinapse " + (where.getParent() == null ? "--help" : "help " + where.getCommandName()) + ")");
             err.flush();
             return USER_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // a config or file asking for more than the heap holds: the user's remedy, not a bug to report
+            err.println("error: out of memory (the Java heap is limited to " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): the network, batch or data set is too large; make it smaller or give Java more memory, e.g. java -Xmx4g -jar sinapse.jar ...");
+            err.flush();
+            return USER_ERROR;
+        }
+    }
+
+    /** picocli's message, with the commands listed for an unknown one and the closest name when there is one. */
+    private static String describe(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return ex.getMessage();
+        }
+        List<String> close = u.getSuggestions();
+        String hint = close.isEmpty() ? "" : " (did you mean '" + close.get(0) + "'?)";
+        CommandLine cmd = ex.getCommandLine();
+        if (!u.isUnknownOption() && cmd.getParent() == null) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'" + hint + "; commands: "
+                    + String.join(", ", cmd.getSubcommands().keySet());
+        }
+        // only the first: picocli also lists the unknown option's value ("Unknown options: '--resum', 'x.ckpt'")
+        return u.isUnknownOption() ? "Unknown option: '" + u.getUnmatched().get(0) + "'" + hint : ex.getMessage();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

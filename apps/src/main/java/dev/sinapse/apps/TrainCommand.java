@@ -52,11 +52,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final result.")
     boolean quiet;
 
+    @Option(names = "--log-every", paramLabel = "N", description = "Log (print, and add a metrics.csv row) every N steps; same as --set training.log_every=N.")
+    Integer logEvery;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (resume != null && config != null) {
             throw new SinapseException("--resume and --config cannot be used together: the checkpoint holds its config");
+        }
+        if (logEvery != null) {
+            if (logEvery <= 0) {
+                throw new SinapseException("--log-every " + logEvery + ": expected a positive number of steps");
+            }
+            sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
         Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
@@ -107,6 +116,11 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
+            public void onStep(Trainer t) {
+                reporter.onStep(t);
+            }
+
+            @Override
             public void onEpochEnd(Trainer t) {
                 recorder.onEpochEnd(t);
             }
@@ -143,8 +157,11 @@ final class TrainCommand implements Callable<Integer> {
             }
         } catch (Trainer.Diverged e) {
             recorder.closeMetrics();
-            throw new SinapseException(e.getMessage() + "; the last good checkpoint stays " + recorder.dir().resolve("last.ckpt"));
+            throw new SinapseException(e.getMessage() + "; " + recorder.lastGood());
         } finally {
+            if (reporter instanceof ConsoleReporter live) {
+                live.endLine();   // an interruption or error message starts on its own line
+            }
             saved.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -160,6 +177,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "done: train accuracy %.4f, dev accuracy %.4f, %d steps in %.1f s; saved %s%n",
                 tr.accuracy(), dv.accuracy(), trainer.step(), trainer.elapsedBefore, recorder.dir().resolve("last.ckpt"));
+        out.println(PlotCommand.afterTraining(recorder.metricsFile(), recorder.dir().resolve(PlotCommand.CURVES)));
         out.flush();
         return 0;
     }

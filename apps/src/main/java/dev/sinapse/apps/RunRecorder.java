@@ -1,8 +1,10 @@
 package dev.sinapse.apps;
 
+import dev.sinapse.api.Param;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.checkpoint.RunDirectory;
 import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Provenance;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,6 +22,7 @@ final class RunRecorder implements Trainer.Listener {
     private final RunDirectory run;
     private final Provenance provenance;
     private BufferedWriter metrics;
+    private long savedStep = -1;   // step of the last.ckpt this run wrote, -1 before the first
 
     RunRecorder(RunDirectory run, Provenance provenance) {
         this.run = run;
@@ -55,16 +58,18 @@ final class RunRecorder implements Trainer.Listener {
 
     @Override
     public void onLog(Trainer t, Metrics m) {
-        try {
-            metrics.write(m.csvRow());
-            metrics.newLine();
-            metrics.flush();
-        } catch (IOException e) {
-            throw new SinapseException("cannot write " + metricsFile() + ": " + e.getMessage());
-        }
-        if (t.lastLogWasBest()) {
-            run.saveBest(Checkpoints.snapshot(t, provenance));
-        }
+        writing(() -> {
+            try {
+                metrics.write(m.csvRow());
+                metrics.newLine();
+                metrics.flush();
+            } catch (IOException e) {
+                throw new SinapseException("cannot write " + metricsFile() + ": " + e.getMessage());
+            }
+            if (t.lastLogWasBest()) {
+                run.saveBest(finiteSnapshot(t));
+            }
+        });
     }
 
     @Override
@@ -72,7 +77,7 @@ final class RunRecorder implements Trainer.Listener {
         int every = t.experiment.getTraining().getCheckpointEveryEpochs();
         if (every > 0 && t.epoch % every == 0 && t.epoch < t.totalEpochs()) {
             saveLast(t);
-            run.saveNumbered(Checkpoints.snapshot(t, provenance), t.step, t.experiment.getTraining().getKeepCheckpoints());
+            writing(() -> run.saveNumbered(finiteSnapshot(t), t.step, t.experiment.getTraining().getKeepCheckpoints()));
         }
     }
 
@@ -83,8 +88,47 @@ final class RunRecorder implements Trainer.Listener {
     }
 
     Path saveLast(Trainer t) {
-        run.saveLast(Checkpoints.snapshot(t, provenance));
+        writing(() -> run.saveLast(finiteSnapshot(t)));
+        savedStep = t.step;
         return run.last();
+    }
+
+    /** A failed write ends the run: metrics.csv is closed before the error goes up, so no file stays open. */
+    private void writing(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            try {
+                closeMetrics();
+            } catch (SinapseException second) {
+                e.addSuppressed(second);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every checkpoint of the run goes through here. An update can overflow the weights to infinity (or NaN)
+     * before the next loss shows it; such a file would be useless to resume, so the save is refused and the
+     * previous files stay as they were.
+     */
+    private Checkpoint finiteSnapshot(Trainer t) {
+        for (Param p : t.network.params()) {
+            if (!p.value().allFinite()) {
+                throw new SinapseException("training diverged at step " + t.step + ": parameter '" + p.name()
+                        + "' is no longer finite; lower optimizer.learning_rate or set training.clip_norm; " + lastGood());
+            }
+        }
+        return Checkpoints.snapshot(t, provenance);
+    }
+
+    /** Where the last good state is, for a divergence message: the file this run last saved, or none yet. */
+    String lastGood() {
+        if (savedStep >= 0) {
+            return "the last good checkpoint stays " + run.last() + " (step " + savedStep + ")";
+        }
+        return Files.isRegularFile(run.last()) ? "the last good checkpoint stays " + run.last()
+                : "no checkpoint was saved before it";
     }
 
     void closeMetrics() {

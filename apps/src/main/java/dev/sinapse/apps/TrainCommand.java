@@ -159,6 +159,11 @@ final class TrainCommand implements Callable<Integer> {
             recorder.closeMetrics();
             throw new SinapseException(e.getMessage() + "; " + recorder.lastGood());
         } finally {
+            try {
+                recorder.closeMetrics();
+            } catch (SinapseException secondary) {
+                // an error already on its way out is the one to report
+            }
             if (reporter instanceof ConsoleReporter live) {
                 live.endLine();   // an interruption or error message starts on its own line
             }

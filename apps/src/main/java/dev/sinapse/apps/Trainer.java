@@ -122,7 +122,23 @@ public final class Trainer {
         Schedule schedule = registries.schedules().get(sc.getType(), "optimizer.schedule.type").create(schedOptions);
         schedOptions.requireAllUsed();
         BatchKernel kernel = new LayerByLayerKernel(net, loss);
+        int classes = maxLabel(split.train(), split.dev()) + 1;
+        if (net.outputSize() < classes) {
+            throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
+                    + split.train().source() + " has labels up to " + (classes - 1) + "; give the last dense layer units: "
+                    + classes);
+        }
         return new Trainer(e, net, loss, opt, schedule, split.train(), split.dev(), compute, shuffle, dropout, kernel);
+    }
+
+    private static int maxLabel(Dataset... sets) {
+        int max = 0;
+        for (Dataset d : sets) {
+            for (int i = 0; i < d.size(); i++) {
+                max = Math.max(max, d.label(i));
+            }
+        }
+        return max;
     }
 
     public static Network buildNetwork(Experiment e, Registries registries, Rng init) {

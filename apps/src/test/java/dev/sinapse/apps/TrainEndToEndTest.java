@@ -46,6 +46,27 @@ class TrainEndToEndTest {
     }
 
     @Test
+    void tooFewOutputsForTheLabelsIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "five", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[output].options.units=5");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("error: network: the last layer gives 5 outputs, but " + data
+                + " has labels up to 9; give the last dense layer units: 10");
+    }
+
+    @Test
+    void aDenseLayerTooLargeForOneTensorIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "huge", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[hidden].options.units=1000000000");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("error: layer 'hidden' (dense): option 'units' is too large: 1000000000 x 784 weights do not fit in one tensor");
+    }
+
+    @Test
     void layersListsEveryBuiltIn() {
         Cli.Result r = Cli.run("layers");
         assertThat(r.code()).isZero();

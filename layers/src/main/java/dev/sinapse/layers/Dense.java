@@ -70,10 +70,13 @@ final class Dense implements Layer {
         public Layer create(LayerContext ctx) {
             Options options = ctx.options();
             int units = options.requireInt("units");
+            int nIn = ctx.inputSize();
             if (units <= 0) {
                 throw options.error("units", "must be a positive integer, got " + units);
             }
-            int nIn = ctx.inputSize();
+            if ((long) units * nIn > Integer.MAX_VALUE - 8) {
+                throw options.error("units", "is too large: " + units + " x " + nIn + " weights do not fit in one tensor");
+            }
             Matrix W = new Matrix(units, nIn);
             ctx.initializer("init", "he").fill(W, nIn, units, ctx.rng());
             Matrix b = new Matrix(1, units);

@@ -1,0 +1,18 @@
+package dev.sinapse.plugin.swish;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import dev.sinapse.api.ActivationFactory;
+
+/**
+ * The plug-in's public face: adds "swish" to the activations. Listed in
+ * {@code META-INF/services/com.google.inject.Module}, so {@code Injection.create()} finds it on the class path;
+ * no core module or {@code .proto} knows about it.
+ */
+public final class SwishModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        MapBinder.newMapBinder(binder(), String.class, ActivationFactory.class)
+                .addBinding("swish").to(Swish.Factory.class);
+    }
+}

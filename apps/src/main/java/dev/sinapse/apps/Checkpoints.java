@@ -2,7 +2,10 @@ package dev.sinapse.apps;
 
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
 import dev.sinapse.api.Param;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.State;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
@@ -94,37 +97,8 @@ final class Checkpoints {
      * name when the tensors do not match the network the config builds.
      */
     static void restore(Trainer t, Checkpoint c, Path file) {
-        Map<String, Tensor> byName = new HashMap<>();
-        for (Tensor x : c.getParamsList()) {
-            byName.put(x.getName(), x);
-        }
+        restoreModel(t.network, c, file);
         List<Param> ps = t.network.params();
-        if (c.getParamsCount() != ps.size()) {
-            throw new SinapseException(file + ": holds " + c.getParamsCount() + " parameter tensors, but the network built from its config has " + ps.size());
-        }
-        for (Param p : ps) {
-            Tensor x = byName.get(p.name());
-            if (x == null) {
-                throw new SinapseException(file + ": has no tensor '" + p.name() + "' for the network in its config");
-            }
-            Matrix m = toMatrix(x, file);
-            if (!m.sameShape(p.value())) {
-                throw new SinapseException(file + ": tensor '" + p.name() + "' is " + m.shape() + ", but the network expects " + p.value().shape());
-            }
-            p.value().setTo(m);
-        }
-        Map<String, NamedState> layerStates = new HashMap<>();
-        for (NamedState s : c.getLayerStatesList()) {
-            layerStates.put(s.getOwner(), s);
-        }
-        for (Layer l : t.network.layers()) {
-            NamedState s = layerStates.get(l.name());
-            if (s != null) {
-                l.restore(toState(s, file));
-            } else if (!l.state().isEmpty()) {
-                throw new SinapseException(file + ": has no saved state for layer '" + l.name() + "'");
-            }
-        }
         if (!c.getOptimizer().getType().equals(t.experiment.getOptimizer().getType())) {
             throw new SinapseException(file + ": optimizer state is for '" + c.getOptimizer().getType() + "', config says '" + t.experiment.getOptimizer().getType() + "'");
         }
@@ -205,13 +179,19 @@ final class Checkpoints {
      * layer states (batch_norm's running statistics) copied in by name, with the same shape checks as
      * {@link #restore}. The initialization draws are overwritten, so the generator's seed does not matter.
      */
-    static dev.sinapse.api.Network loadModel(Checkpoint c, Path file, dev.sinapse.api.Registries registries) {
-        dev.sinapse.api.Network net;
+    static Network loadModel(Checkpoint c, Path file, Registries registries) {
+        Network net;
         try {
-            net = Trainer.buildNetwork(c.getConfig(), registries, new dev.sinapse.api.Rng(0));
+            net = Trainer.buildNetwork(c.getConfig(), registries, new Rng(0));
         } catch (SinapseException e) {
             throw new SinapseException(file + ": " + e.getMessage());
         }
+        restoreModel(net, c, file);
+        return net;
+    }
+
+    /** Copies the parameters and layer states into {@code net} by name, checking count, names and shapes. */
+    private static void restoreModel(Network net, Checkpoint c, Path file) {
         Map<String, Tensor> byName = new HashMap<>();
         for (Tensor x : c.getParamsList()) {
             byName.put(x.getName(), x);
@@ -242,6 +222,5 @@ final class Checkpoints {
                 throw new SinapseException(file + ": has no saved state for layer '" + l.name() + "'");
             }
         }
-        return net;
     }
 }

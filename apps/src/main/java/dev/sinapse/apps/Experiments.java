@@ -1,5 +1,6 @@
 package dev.sinapse.apps;
 
+import dev.sinapse.api.Compute;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
@@ -103,6 +104,12 @@ public final class Experiments {
                     + " features, but network.input_size is " + inputs);
         }
         return all;
+    }
+
+    /** The kernels for training.threads (0: every core); results are bitwise the same for any count. */
+    public static Compute compute(Experiment e) {
+        int t = e.getTraining().getThreads();
+        return Compute.parallel(t > 0 ? t : Runtime.getRuntime().availableProcessors());
     }
 
     static boolean isIdx(Path p) {

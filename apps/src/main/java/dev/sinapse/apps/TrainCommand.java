@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new SinapseException(resume + ": the training data changed since this checkpoint (SHA-256 "
                     + shortSha(ckpt.getProvenance().getDataSha256()) + "… then, " + shortSha(sha) + "… now); resuming would not continue the same run");
         }
-        Trainer trainer = Trainer.create(loaded.experiment(), registries, split, Compute.serial());
+        Trainer trainer = Trainer.create(loaded.experiment(), registries, split, Experiments.compute(loaded.experiment()));
         if (ckpt != null) {
             Checkpoints.restore(trainer, ckpt, resume);
         }

@@ -121,7 +121,9 @@ public final class Trainer {
         Options schedOptions = new Options("schedule '" + sc.getType() + "'", sc.getOptionsMap());
         Schedule schedule = registries.schedules().get(sc.getType(), "optimizer.schedule.type").create(schedOptions);
         schedOptions.requireAllUsed();
-        BatchKernel kernel = new LayerByLayerKernel(net, loss);
+        // the fused kernel does the same arithmetic in another order, so a run and its resume pick it alike
+        BatchKernel kernel = FusedMlpKernel.tryCreate(e, net, loss, compute.threads())
+                .orElseGet(() -> new LayerByLayerKernel(net, loss));
         int classes = maxLabel(split.train(), split.dev()) + 1;
         if (net.outputSize() < classes) {
             throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "

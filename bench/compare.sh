@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Side by side, on this machine and in one session: the article's NumPy code, the hand-written NumPy
+# mini-batch reference, and Sinapse's `bench`, all on the same 42,000-row Kaggle-layout CSV built from
+# Fashion-MNIST. Run by hand (not in CI); takes a few minutes. Prints the timings and their ratios.
+#
+#   bench/compare.sh                 # builds apps/target/sinapse.jar if missing
+#   SINAPSE="java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh
+#   ITERATIONS=500 EPOCHS=10 THREADS=2 bench/compare.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+reference="$here/../../shared/reference"
+iterations="${ITERATIONS:-500}"   # full-batch iterations, as in the article
+epochs="${EPOCHS:-10}"            # mini-batch epochs
+threads="${THREADS:-$(nproc)}"
+py=/usr/bin/python3               # Debian's python, where python3-numpy and python3-pandas install
+
+if [ ! -f "$reference/seed_numpy.py" ] || [ ! -f "$reference/numpy_minibatch.py" ]; then
+    echo "compare.sh: the NumPy references are missing: expected $reference/seed_numpy.py and numpy_minibatch.py" >&2
+    echo "            (they live in the shared folder beside the repository: ../shared/reference/)" >&2
+    exit 2
+fi
+
+idx=/usr/share/datasets/fashion-mnist
+if [ ! -f "$idx/train-images-idx3-ubyte.gz" ] || ! "$py" -c 'import numpy, pandas' 2>/dev/null; then
+    echo "== installing Fashion-MNIST, NumPy and pandas (apt-get)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq dataset-fashion-mnist python3-numpy python3-pandas >/dev/null
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+csv="$work/fashion-42k.csv"
+echo "== building $csv (the first 42,000 Fashion-MNIST training images, Kaggle layout: label,pixel0..pixel783)"
+"$py" - "$idx" "$csv" <<'PY'
+import gzip, sys, numpy as np
+src, out = sys.argv[1], sys.argv[2]
+X = np.frombuffer(gzip.open(src + '/train-images-idx3-ubyte.gz').read(), np.uint8, offset=16).reshape(-1, 784)[:42000]
+y = np.frombuffer(gzip.open(src + '/train-labels-idx1-ubyte.gz').read(), np.uint8, offset=8)[:42000]
+with open(out, 'w') as f:
+    f.write('label,' + ','.join('pixel%d' % i for i in range(784)) + '\n')
+    np.savetxt(f, np.column_stack([y, X]).astype(np.int64), fmt='%d', delimiter=',')
+PY
+
+if [ -z "${SINAPSE:-}" ]; then
+    jar="$repo/apps/target/sinapse.jar"
+    if [ ! -f "$jar" ]; then
+        echo "== building $jar"
+        (cd "$repo" && ./mvnw -B -ntp -q package -DskipTests)
+    fi
+    # -Xmx300m: the run itself shows that training on 42,000 rows fits in 300 MB of heap
+    SINAPSE="java -Xmx300m -jar $jar"
+fi
+
+value() { # value KEY LINE -> the number after KEY=
+    echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1
+}
+
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(java -version 2>&1 | head -1)"
+echo "== NumPy, the article's code: $iterations full-batch iterations"
+np_full="$("$py" "$reference/seed_numpy.py" "$csv" "$iterations" | tail -1)"
+echo "$np_full"
+echo "== NumPy mini-batch reference: batch 32, $epochs epochs"
+np_mini="$("$py" "$reference/numpy_minibatch.py" "$csv" 32 "$epochs" | tail -1)"
+echo "$np_mini"
+
+warm=20
+echo "== Sinapse bench: full batch, $warm warm-up + $((iterations - warm)) timed iterations ($iterations steps in all), $threads threads"
+out="$($SINAPSE bench --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads "$threads")"
+echo "$out"
+s_full="$(echo "$out" | tail -1)"
+echo "== Sinapse bench: batch 32, 2 warm-up + $((epochs - 2)) timed epochs, $threads threads"
+out="$($SINAPSE bench --data "$csv" --batch-size 32 --warmup 2 --iterations "$((epochs - 2))" --threads "$threads")"
+echo "$out"
+s_mini="$(echo "$out" | tail -1)"
+
+np_ms="$(value ms_per_iter "$np_full")"; s_ms="$(value ms_per_iter "$s_full")"
+np_sps="$(value median_epoch_samples_per_s "$np_mini")"; s_sps="$(value samples_per_s "$s_mini")"
+np_load="$(value load_s "$np_full")"; s_load="$(value load_s "$s_full")"
+echo
+echo "== side by side (same machine, same session, same file)"
+"$py" - "$np_ms" "$s_ms" "$np_sps" "$s_sps" "$np_load" "$s_load" \
+    "$(value dev_acc "$np_full")" "$(value dev_acc "$s_full")" "$(value dev_acc "$np_mini")" "$(value dev_acc "$s_mini")" \
+    "$(value peak_heap_mb "$s_full")" "$(value peak_heap_mb "$s_mini")" <<'PY'
+import sys
+a = sys.argv[1:]
+np_ms, s_ms, np_sps, s_sps, np_load, s_load = map(float, a[:6])
+print(f"full batch   ms/iteration  NumPy {np_ms:8.1f}   Sinapse {s_ms:8.2f}   Sinapse is {np_ms / s_ms:5.1f}x faster")
+print(f"batch 32     samples/s     NumPy {np_sps:8.0f}   Sinapse {s_sps:8.0f}   Sinapse is {s_sps / np_sps:5.1f}x faster")
+print(f"CSV load     seconds       pandas {np_load:7.2f}   Sinapse {s_load:8.2f}   (Sinapse: read, check and split)")
+print(f"dev accuracy full batch    NumPy {a[6]}   Sinapse {a[7]}      mini-batch NumPy {a[8]}   Sinapse {a[9]}")
+print(f"Sinapse peak heap (MB)     full batch {a[10]}   mini-batch {a[11]}")
+PY

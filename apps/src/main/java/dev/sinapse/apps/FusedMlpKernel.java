@@ -6,7 +6,6 @@ import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Network;
-import dev.sinapse.api.ParallelCompute;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.SoftmaxOutput;
@@ -15,6 +14,7 @@ import dev.sinapse.io.proto.LayerConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * dense → activation → dense → softmax with cross-entropy, forward and backward of each row in one pass:
@@ -46,9 +46,10 @@ import java.util.Optional;
  * ≈ 0.15 µs, forward ≈ 0.5 µs. The scalar transpose is the price of C2 not vectorising a dot product; a
  * Vector API kernel could keep 8-lane accumulators in registers instead.
  *
- * <p>Determinism: rows are cut into chunks of {@value #CHUNK} (fixed, whatever the thread count); each chunk
- * sums its rows into its own partial gradients and loss; partials are added in chunk order. One thread or
- * several give bitwise the same gradients.
+ * <p>Determinism: rows are cut into chunks whose size depends only on the batch size ({@value #CHUNK} rows, or
+ * two halves of a smaller batch, see {@link #chunkSize}); each chunk sums its rows into its own partial
+ * gradients and loss; partials are added in chunk order. One thread or several give bitwise the same gradients.
+ * The chunks run on {@link SpinWorkers}, whose hand-off costs far less than the ~30 µs a half mini-batch takes.
  */
 public final class FusedMlpKernel implements BatchKernel {
     /** The padded row width: at most this many inputs. */
@@ -71,11 +72,21 @@ public final class FusedMlpKernel implements BatchKernel {
     private final int n;
     private final int h;
     private final int c;
-    private final ParallelCompute workers;
+    private final SpinWorkers workers;
     private final float[][] W1p;          // W1 padded to K columns, refreshed each step
     private final float[] W2t;            // W2ᵀ (h × c), refreshed each step
     private final float[] zeros = new float[K];
     private Chunk[] chunks = new Chunk[0];
+    // the batch being run, read by the chunk tasks (fields rather than a capturing lambda: no allocation per batch)
+    private int[] runOrder;
+    private int runFrom;
+    private int runTo;
+    private int runSize;
+    private float runInvM;
+    private int runTasks;
+    private final IntConsumer chunkTask = t -> chunks[t].run(runOrder, runFrom + t * runSize,
+            Math.min(runTo, runFrom + (t + 1) * runSize), runInvM);
+    private final IntConsumer reduceRow = this::reduceRow;
     // per-thread block buffers (Xᵀ alone is 400 KB), so chunks keep only their partial sums
     private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(Block::new);
     // the training rows as floats, built once per (dataset, scale)
@@ -93,7 +104,7 @@ public final class FusedMlpKernel implements BatchKernel {
         this.h = W1.value().rows();
         this.n = W1.value().cols();
         this.c = W2.value().rows();
-        this.workers = ParallelCompute.create(threads);
+        this.workers = new SpinWorkers(threads);
         this.W1p = new float[h][K];
         this.W2t = new float[h * c];
     }
@@ -149,7 +160,8 @@ public final class FusedMlpKernel implements BatchKernel {
                 W2t[r * c + k] = w2[k * h + r];
             }
         }
-        int tasks = (m + CHUNK - 1) / CHUNK;
+        int size = chunkSize(m);
+        int tasks = (m + size - 1) / size;
         if (chunks.length < tasks) {
             Chunk[] more = Arrays.copyOf(chunks, tasks);
             for (int i = chunks.length; i < tasks; i++) {
@@ -157,32 +169,37 @@ public final class FusedMlpKernel implements BatchKernel {
             }
             chunks = more;
         }
-        float invM = 1f / m;
-        Chunk[] cs = chunks;
-        workers.forEach(tasks, t -> cs[t].run(order, from + t * CHUNK, Math.min(to, from + (t + 1) * CHUNK), invM));
+        runOrder = order;
+        runFrom = from;
+        runTo = to;
+        runSize = size;
+        runInvM = 1f / m;
+        workers.forEach(tasks, chunkTask);
+        runOrder = null;
         return reduce(tasks);
+    }
+
+    /**
+     * Rows per work unit, a function of the batch size alone: {@value #CHUNK} for large batches, else two halves
+     * (rounded up to 8 rows) so that a mini-batch of 32 also uses two threads.
+     */
+    static int chunkSize(int m) {
+        if (m >= 2 * CHUNK) {
+            return CHUNK;
+        }
+        return m < 16 ? m : ((m + 1) / 2 + 7) & ~7;
     }
 
     /** Adds the chunks' partials in chunk order into the parameters' gradients (overwriting them). */
     private Result reduce(int tasks) {
-        float[] gW1 = W1.grad().data();
-        java.util.function.IntConsumer row = r -> {
-            float[] acc = chunks[0].dW1[r];
-            for (int t = 1; t < tasks; t++) {
-                float[] p = chunks[t].dW1[r];
-                for (int j = 0; j < K; j++) {
-                    acc[j] += p[j];
-                }
-            }
-            System.arraycopy(acc, 0, gW1, r * n, n);
-        };
-        if (tasks == 1) {
-            // a mini-batch: only copies, cheaper here than handing work to another thread
+        runTasks = tasks;
+        if (tasks <= 2) {
+            // a mini-batch: one pass over dW1, cheaper here than handing work to another thread
             for (int r = 0; r < h; r++) {
-                row.accept(r);
+                reduceRow(r);
             }
         } else {
-            workers.forEach(h, row);
+            workers.forEach(h, reduceRow);
         }
         sumInto(b1.grad().data(), tasks, 0);
         sumInto(W2.grad().data(), tasks, 1);
@@ -196,6 +213,18 @@ public final class FusedMlpKernel implements BatchKernel {
             m += chunks[t].rows;
         }
         return new Result(loss / m, correct);
+    }
+
+    /** dW1[r] = Σ_t chunk t's dW1[r], in chunk order. */
+    private void reduceRow(int r) {
+        float[] acc = chunks[0].dW1[r];
+        for (int t = 1; t < runTasks; t++) {
+            float[] p = chunks[t].dW1[r];
+            for (int j = 0; j < K; j++) {
+                acc[j] += p[j];
+            }
+        }
+        System.arraycopy(acc, 0, W1.grad().data(), r * n, n);
     }
 
     private void sumInto(float[] out, int tasks, int which) {

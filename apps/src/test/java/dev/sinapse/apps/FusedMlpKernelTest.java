@@ -154,6 +154,37 @@ class FusedMlpKernelTest {
     }
 
     @Test
+    void miniBatchesOf32AreSplitInTwoAndGiveBitwiseIdenticalParametersOnOneAndTwoThreads() {
+        // 32 rows are two chunks of 16 whatever the thread count; 20 rows are 16 + 4
+        assertThat(FusedMlpKernel.chunkSize(32)).isEqualTo(16);
+        assertThat(FusedMlpKernel.chunkSize(20)).isEqualTo(16);
+        assertThat(FusedMlpKernel.chunkSize(8)).isEqualTo(8);
+        assertThat(FusedMlpKernel.chunkSize(41_000)).isEqualTo(FusedMlpKernel.CHUNK);
+        Experiment e = experiment("training.batch_size=32");
+        Dataset train = data(640, 784, 10, 15);
+        List<List<Matrix>> finals = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            Network net = network(e, 8);
+            BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss(e), threads).orElseThrow();
+            int[] order = train.naturalOrder();
+            new Rng(4).shuffle(order);
+            for (int from = 0; from < train.size(); from += 32) {
+                k.run(train, order, from, from + 32, SCALE, Pass.training(Compute.serial(), new Rng(1)));
+                for (Param p : net.params()) {
+                    p.value().addScaledInPlace(-0.1f, p.grad());
+                }
+            }
+            List<Matrix> values = new ArrayList<>();
+            for (Param p : net.params()) {
+                values.add(p.value().copy());
+            }
+            finals.add(values);
+        }
+        assertThat(finals.get(1)).isEqualTo(finals.get(0));
+        assertThat(finals.get(0).get(0)).isNotEqualTo(network(e, 8).params().get(0).value());
+    }
+
+    @Test
     void declinesNetworksItDoesNotFuse() {
         Experiment mse = experiment("loss.type=mse");
         assertThat(FusedMlpKernel.tryCreate(mse, network(mse, 1), loss(mse), 1)).isEmpty();

@@ -27,6 +27,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // pictures are drawn off-screen; without this a desktop may show a window icon for a command-line tool
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -14,4 +14,9 @@ public interface BatchKernel {
 
     /** Rows order[from..to) of {@code train}, pixels times {@code scale}. */
     Result run(Dataset train, int[] order, int from, int to, float scale, Pass pass);
+
+    /** A short name for the arithmetic this kernel does (runs and their resumes must use the same). */
+    default String name() {
+        return "layers";
+    }
 }

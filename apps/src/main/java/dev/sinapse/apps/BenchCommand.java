@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         int steps = fullBatch ? 1 : trainer.batchesPerEpoch();
         out.printf(Locale.ROOT, "bench: %s, %d train rows, batch %s, %d thread(s), %s; data loaded in %.2f s%n",
                 Describe.network(trainer.network()), train.size(), fullBatch ? "full" : String.valueOf(B), t,
-                kernel instanceof FusedMlpKernel ? kernel : "layer-by-layer kernel", loadSeconds);
+                kernel.name().equals("layers") ? "layer-by-layer kernel" : kernel, loadSeconds);
         out.flush();
 
         Rng shuffle = new Rng(loaded.experiment().getTraining().getSeed());
@@ -145,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench: ms_per_iter=%.3f samples_per_s=%.0f threads=%d load_s=%.3f peak_heap_mb=%.0f"
                 + " gflops=%.2f batch=%s kernel=%s steps=%d train_acc=%.4f dev_acc=%.4f%n",
                 median, samplesPerSecond, t, loadSeconds, peakMb, gflops, fullBatch ? "full" : String.valueOf(B),
-                kernel instanceof FusedMlpKernel ? "fused" : "layers", trainer.step, tr.accuracy(), dv.accuracy());
+                kernel.name(), trainer.step, tr.accuracy(), dv.accuracy());
         out.flush();
         return 0;
     }

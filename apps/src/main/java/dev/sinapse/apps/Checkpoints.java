@@ -30,6 +30,9 @@ import java.util.Map;
 final class Checkpoints {
     /** Owner of the loop's own numbers in the early_stopping state: patience count, running sums, time. */
     private static final String TRAINER = "trainer";
+    /** Prefix of the number naming the batch kernel a run used ("kernel:fused-vector" = 1). */
+    private static final String KERNEL = "kernel:";
+    private static final String VECTOR_KERNEL = "fused-vector";
 
     private Checkpoints() {
     }
@@ -70,6 +73,7 @@ final class Checkpoints {
         State es = new State()
                 .putLong("evaluations_without_improvement", t.evaluationsWithoutImprovement)
                 .putLong("stopped_early", t.stoppedEarly ? 1 : 0)
+                .putLong(KERNEL + t.kernel.name(), 1)
                 .putDouble("elapsed_seconds", t.elapsedBefore)
                 .putDouble("pending_loss_sum", t.lossSum)
                 .putLong("pending_correct", t.correctSum)
@@ -140,6 +144,7 @@ final class Checkpoints {
             t.bestStep = c.getBest().getStep();
         }
         State es = toState(c.getEarlyStopping(), file);
+        checkSameKernel(t, es, file);
         if (es.longs().containsKey("evaluations_without_improvement")) {
             t.evaluationsWithoutImprovement = (int) es.getLong("evaluations_without_improvement");
             t.stoppedEarly = es.getLong("stopped_early") != 0;
@@ -154,6 +159,24 @@ final class Checkpoints {
             t.bestParams = new ArrayList<>();
             for (Param p : ps) {
                 t.bestParams.add(es.tensor("best." + p.name(), p.value().rows(), p.value().cols()).copy());
+            }
+        }
+    }
+
+    /**
+     * The kernels agree only to float rounding, so continuing a run on another one would not continue it
+     * bit-exactly. The vector kernel is there only when Java is started with the Vector API module.
+     */
+    private static void checkSameKernel(Trainer t, State es, Path file) {
+        String now = t.kernel.name();
+        for (String key : es.longs().keySet()) {
+            if (key.startsWith(KERNEL) && !key.substring(KERNEL.length()).equals(now)) {
+                String then = key.substring(KERNEL.length());
+                String how = then.equals(VECTOR_KERNEL) ? "resume it with java --add-modules jdk.incubator.vector -jar sinapse.jar train --resume " + file
+                        : now.equals(VECTOR_KERNEL) ? "resume it without --add-modules jdk.incubator.vector"
+                        : "resume it with the same network and Java options";
+                throw new SinapseException(file + ": this run was trained with the '" + then + "' kernel, this Java would use '"
+                        + now + "', whose float rounding differs; " + how);
             }
         }
     }

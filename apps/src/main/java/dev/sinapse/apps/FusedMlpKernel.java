@@ -63,6 +63,11 @@ public final class FusedMlpKernel implements BatchKernel {
     /** Rows per work unit (a constant, so the reduction order does not depend on the thread count). */
     static final int CHUNK = 1024;
     private static final float TINY = 1e-30f; // the cross-entropy's clamp, as in the loss
+    /**
+     * Whether {@code --add-modules jdk.incubator.vector} was given: then {@link VectorMlpKernel} does the same
+     * work (no class of that module is loaded otherwise, so a plain {@code java -jar} runs this kernel).
+     */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final Param W1;
     private final Param b1;
@@ -110,11 +115,19 @@ public final class FusedMlpKernel implements BatchKernel {
     }
 
     /**
-     * The fused kernel if {@code e} and {@code net} are dense → activation → dense → softmax with the
+     * The fused kernel ({@link VectorMlpKernel} when the Vector API module is present) if {@code e} and {@code net} are dense → activation → dense → softmax with the
      * cross_entropy loss and at most {@value #K} inputs; empty otherwise (the caller keeps the layer-by-layer
      * kernel). {@code loss} must be the experiment's loss; the kernel computes cross-entropy itself.
      */
     public static Optional<BatchKernel> tryCreate(Experiment e, Network net, Loss loss, int threads) {
+        return tryCreate(e, net, loss, threads, true);
+    }
+
+    /**
+     * As {@link #tryCreate(Experiment, Network, Loss, int)}; with {@code vector} false, the plain kernel even when
+     * the Vector API is there.
+     */
+    static Optional<BatchKernel> tryCreate(Experiment e, Network net, Loss loss, int threads, boolean vector) {
         List<LayerConfig> cfg = e.getNetwork().getLayersList();
         List<Layer> layers = net.layers();
         if (cfg.size() != 4 || layers.size() != 4 || !"cross_entropy".equals(e.getLoss().getType()) || loss == null
@@ -135,7 +148,15 @@ public final class FusedMlpKernel implements BatchKernel {
         if (!shapes) {
             return Optional.empty();
         }
+        if (vector && VECTOR_API) {
+            return Optional.of(new VectorMlpKernel(W1, b1, act.activation(), W2, b2, Math.max(1, threads)));
+        }
         return Optional.of(new FusedMlpKernel(W1, b1, act.activation(), W2, b2, Math.max(1, threads)));
+    }
+
+    @Override
+    public String name() {
+        return "fused";
     }
 
     /** Threads this kernel runs on. */
@@ -573,7 +594,7 @@ public final class FusedMlpKernel implements BatchKernel {
     /**
      * out[s] += Σ_q w[wo + q·stride]·V[q][s] for q in [0, count), four terms per pass. Modified: out.
      */
-    private static void combine(float[] w, int wo, int stride, int count, float[][] V, float[] out, int S) {
+    static void combine(float[] w, int wo, int stride, int count, float[][] V, float[] out, int S) {
         int q = 0;
         for (; q + 4 <= count; q += 4) {
             float w0 = w[wo + q * stride], w1 = w[wo + (q + 1) * stride];
@@ -593,7 +614,7 @@ public final class FusedMlpKernel implements BatchKernel {
     }
 
     /** Σ a[s], four chains. */
-    private static float sum(float[] a, int S) {
+    static float sum(float[] a, int S) {
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
         int s = 0;
         for (; s + 4 <= S; s += 4) {
@@ -609,7 +630,7 @@ public final class FusedMlpKernel implements BatchKernel {
     }
 
     /** Σ a[s]·b[s], four chains. */
-    private static float dot(float[] a, float[] b, int S) {
+    static float dot(float[] a, float[] b, int S) {
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
         int s = 0;
         for (; s + 4 <= S; s += 4) {

@@ -81,7 +81,7 @@ public final class Trainer {
     double lossSum;
     long correctSum;
     long seenSum;
-    private final BatchKernel kernel;
+    final BatchKernel kernel;
     private int[] identityOrder;
 
     Trainer(Experiment experiment, Network network, Loss loss, Optimizer optimizer, Schedule schedule,
@@ -121,7 +121,8 @@ public final class Trainer {
         Options schedOptions = new Options("schedule '" + sc.getType() + "'", sc.getOptionsMap());
         Schedule schedule = registries.schedules().get(sc.getType(), "optimizer.schedule.type").create(schedOptions);
         schedOptions.requireAllUsed();
-        // the fused kernel does the same arithmetic in another order, so a run and its resume pick it alike
+        // the fused kernels do the same arithmetic in other orders: the checkpoint records which one ran, and a
+        // resume that would pick another is refused (Checkpoints.restore)
         BatchKernel kernel = FusedMlpKernel.tryCreate(e, net, loss, compute.threads())
                 .orElseGet(() -> new LayerByLayerKernel(net, loss));
         int classes = maxLabel(split.train(), split.dev()) + 1;

@@ -24,6 +24,21 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /**
+     * The command that starts a child JVM like this one: same java, same class path, and the Vector API module if
+     * this JVM has it, so the child trains with the same batch kernel as runs made in this process.
+     */
+    static java.util.List<String> childJava(String... jvmOptions) {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.addAll(java.util.List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        cmd.addAll(java.util.List.of(jvmOptions));
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return cmd;
+    }
+
     /** The header and the first {@code rows} digits of the bundled sample, as a plain CSV in {@code dir}. */
     static Path smallCsv(Path dir, int rows) throws IOException {
         Path file = dir.resolve("digits-" + rows + ".csv");

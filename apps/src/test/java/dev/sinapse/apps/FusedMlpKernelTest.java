@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The plain kernel ({@code vector} false: tests run with the Vector API module, see VectorMlpKernelTest). */
 class FusedMlpKernelTest {
     private static final Registries REGISTRIES = Injection.registries();
     private static final float SCALE = 1f / 255;
@@ -76,7 +77,7 @@ class FusedMlpKernelTest {
         Network net = network(e, 3);
         Loss loss = loss(e);
         BatchKernel reference = new LayerByLayerKernel(net, loss);
-        BatchKernel fused = FusedMlpKernel.tryCreate(e, net, loss, threads).orElseThrow();
+        BatchKernel fused = FusedMlpKernel.tryCreate(e, net, loss, threads, false).orElseThrow();
         BatchKernel.Result want = reference.run(train, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
         List<Matrix> wantGrads = grads(net);
         for (Param p : net.params()) {
@@ -126,7 +127,7 @@ class FusedMlpKernelTest {
         List<List<Matrix>> finals = new ArrayList<>();
         for (int threads : new int[] {1, 2}) {
             Network net = network(e, 7);
-            BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss(e), threads).orElseThrow();
+            BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss(e), threads, false).orElseThrow();
             int[] order = train.naturalOrder();
             Rng shuffle = new Rng(9);
             for (int step = 0; step < 6; step++) {
@@ -165,7 +166,7 @@ class FusedMlpKernelTest {
         List<List<Matrix>> finals = new ArrayList<>();
         for (int threads : new int[] {1, 2}) {
             Network net = network(e, 8);
-            BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss(e), threads).orElseThrow();
+            BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss(e), threads, false).orElseThrow();
             int[] order = train.naturalOrder();
             new Rng(4).shuffle(order);
             for (int from = 0; from < train.size(); from += 32) {

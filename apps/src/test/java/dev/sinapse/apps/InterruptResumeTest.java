@@ -59,9 +59,8 @@ class InterruptResumeTest {
     }
 
     private static Process startTrain(Path config, Path out, String[] sets) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--quiet", "--config", config.toString(), "--out", out.toString()));
+        List<String> cmd = Cli.childJava();
+        cmd.addAll(List.of("train", "--quiet", "--config", config.toString(), "--out", out.toString()));
         cmd.addAll(List.of(sets));
         return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }

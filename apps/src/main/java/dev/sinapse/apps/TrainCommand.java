@@ -83,6 +83,14 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.create(loaded.experiment(), registries, split, Experiments.compute(loaded.experiment()));
         if (ckpt != null) {
             Checkpoints.restore(trainer, ckpt, resume);
+            if (trainer.finished()) {
+                // nothing to train: leave the run directory (metrics.csv, curves.png, checkpoints) as it is
+                out.printf(Locale.ROOT, "%s: this run already finished at step %d (epoch %d of %d)%s; nothing to do%n",
+                        resume, trainer.step(), trainer.epoch(), trainer.totalEpochs(),
+                        trainer.stoppedEarly() ? ", stopped early" : "; raise training.epochs with --set to train on");
+                out.flush();
+                return 0;
+            }
         }
         Provenance provenance = Provenances.of(loaded, sha, split);
         Path dir = this.out != null ? this.out

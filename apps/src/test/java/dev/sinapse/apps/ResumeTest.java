@@ -69,6 +69,21 @@ class ResumeTest {
     }
 
     @Test
+    void resumingAFinishedRunChangesNothing() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path run = tmp.resolve("done");
+        assertThat(train(config, run, 3, "training.log_every=2").code()).isZero();
+        byte[] metrics = java.nio.file.Files.readAllBytes(run.resolve("metrics.csv"));
+        byte[] last = java.nio.file.Files.readAllBytes(run.resolve("last.ckpt"));
+        Cli.Result r = Cli.run("train", "--resume", run.resolve("last.ckpt").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("this run already finished at step 3 (epoch 3 of 3)").contains("raise training.epochs");
+        assertThat(run.resolve("metrics.csv")).hasBinaryContent(metrics);   // keeps its final, unscheduled row
+        assertThat(run.resolve("last.ckpt")).hasBinaryContent(last);
+    }
+
+    @Test
     void resumeRefusesToChangeTheNetwork() throws Exception {
         Path data = Cli.smallCsv(tmp, 300);
         Path config = Cli.articleConfig(tmp, data, "article", "");

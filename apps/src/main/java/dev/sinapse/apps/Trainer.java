@@ -125,6 +125,10 @@ public final class Trainer {
         // resume that would pick another is refused (Checkpoints.restore)
         BatchKernel kernel = FusedMlpKernel.tryCreate(e, net, loss, compute.threads())
                 .orElseGet(() -> new LayerByLayerKernel(net, loss));
+        if (e.getTraining().getEarlyStopping().getPatience() > 0 && split.dev().size() == 0) {
+            throw new SinapseException("training.early_stopping.patience is " + e.getTraining().getEarlyStopping().getPatience()
+                    + " but there is no dev set to watch (data.dev_rows is 0)");
+        }
         int classes = maxLabel(split.train(), split.dev()) + 1;
         if (net.outputSize() < classes) {
             throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "

@@ -67,6 +67,17 @@ class TrainEndToEndTest {
     }
 
     @Test
+    void earlyStoppingWithoutADevSetIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "nodev", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "data.dev_rows=0", "--set", "training.early_stopping.patience=3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo(
+                "error: training.early_stopping.patience is 3 but there is no dev set to watch (data.dev_rows is 0)");
+    }
+
+    @Test
     void layersListsEveryBuiltIn() {
         Cli.Result r = Cli.run("layers");
         assertThat(r.code()).isZero();

@@ -54,7 +54,6 @@ final class VectorMlpKernel implements BatchKernel {
     static final int BLOCK = 64;
     /** Hidden units per register group (W1 is padded with zero rows to a multiple). */
     static final int G = 5;
-    private static final float TINY = 1e-30f;
 
     private final Param W1;
     private final Param b1;
@@ -256,9 +255,7 @@ final class VectorMlpKernel implements BatchKernel {
         private final float[][] Z1 = new float[hp][BLOCK];
         private final float[][] A1 = new float[h][BLOCK];
         private final float[][] dZ1 = new float[hp][BLOCK];    // rows past h stay zero
-        private final float[][] Z2 = new float[c][BLOCK];      // then A2, then dZ2, in place
-        private final float[] max = new float[BLOCK];
-        private final float[] total = new float[BLOCK];
+        private final BlockTail tail = new BlockTail(h, c, BLOCK, f);
         private final float[] lanes = new float[2 * G * LANES];
         private final int[] at = new int[K / LANES];        // a list of steps, or of rows
         private final long[] rowsAt = new long[K / LANES + 1]; // per step: the rows non-zero there
@@ -351,79 +348,13 @@ final class VectorMlpKernel implements BatchKernel {
             }
         }
 
-        /**
-         * The fused kernel's tail: Z2 = b2 + W2·A1, A2 = softmax(Z2) (max-shifted), the loss and hits, then
-         * dZ2 = (A2 − Y)/m, dW2 += dZ2·A1ᵀ, db2 += Σ dZ2, dZ1 = (W2ᵀ·dZ2) ⊙ f'(Z1), db1 += Σ dZ1.
-         */
+        /** The shared tail ({@link BlockTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
         private void loss(Chunk out, int S, float invM) {
-            float[] w2 = W2.value().data(), bias2 = b2.value().data();
-            for (int k = 0; k < c; k++) {
-                Arrays.fill(Z2[k], 0, S, bias2[k]);
-                FusedMlpKernel.combine(w2, k * h, 1, h, A1, Z2[k], S);
-            }
-            Arrays.fill(max, 0, S, Float.NEGATIVE_INFINITY);
-            for (int k = 0; k < c; k++) {
-                float[] z = Z2[k];
-                for (int s = 0; s < S; s++) {
-                    max[s] = Math.max(max[s], z[s]);
-                }
-            }
-            Arrays.fill(total, 0, S, 0f);
-            for (int k = 0; k < c; k++) {
-                float[] z = Z2[k];
-                for (int s = 0; s < S; s++) {
-                    z[s] = (float) Math.exp(z[s] - max[s]);
-                }
-                for (int s = 0; s < S; s++) {
-                    total[s] += z[s];
-                }
-            }
-            for (int s = 0; s < S; s++) {
-                total[s] = 1f / total[s];
-            }
-            for (int k = 0; k < c; k++) {
-                float[] a = Z2[k];
-                for (int s = 0; s < S; s++) {
-                    a[s] *= total[s];
-                }
-            }
-            for (int s = 0; s < S; s++) {
-                int best = 0;
-                for (int k = 1; k < c; k++) {
-                    if (Z2[k][s] > Z2[best][s]) {
-                        best = k;
-                    }
-                }
-                if (best == y[s]) {
-                    out.correct++;
-                }
-                out.loss -= Math.log(Math.max(Z2[y[s]][s], TINY));
-            }
-            for (int k = 0; k < c; k++) {
-                float[] d = Z2[k];
-                for (int s = 0; s < S; s++) {
-                    d[s] *= invM;
-                }
-            }
-            for (int s = 0; s < S; s++) {
-                Z2[y[s]][s] -= invM;
-            }
-            for (int k = 0; k < c; k++) {
-                float[] d = Z2[k];
-                out.db2[k] += FusedMlpKernel.sum(d, S);
-                for (int r = 0; r < h; r++) {
-                    out.dW2[k * h + r] += FusedMlpKernel.dot(d, A1[r], S);
-                }
-            }
-            for (int r = 0; r < h; r++) {
-                float[] d = dZ1[r], z = Z1[r], a = A1[r];
-                Arrays.fill(d, 0, S, 0f);
-                FusedMlpKernel.combine(w2, r, h, c, Z2, d, S);
-                for (int s = 0; s < S; s++) {
-                    d[s] *= f.derivative(z[s], a[s]);
-                }
-                out.db1[r] += FusedMlpKernel.sum(d, S);
-            }
+            tail.loss = out.loss;
+            tail.correct = out.correct;
+            tail.run(W2.value().data(), b2.value().data(), Z1, A1, dZ1, y, S, invM, out.dW2, out.db2, out.db1);
+            out.loss = tail.loss;
+            out.correct = tail.correct;
         }
 
         /**

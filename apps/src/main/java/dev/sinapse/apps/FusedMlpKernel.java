@@ -222,18 +222,7 @@ public final class FusedMlpKernel implements BatchKernel {
         } else {
             workers.forEach(h, reduceRow);
         }
-        sumInto(b1.grad().data(), tasks, 0);
-        sumInto(W2.grad().data(), tasks, 1);
-        sumInto(b2.grad().data(), tasks, 2);
-        double loss = 0;
-        long correct = 0;
-        int m = 0;
-        for (int t = 0; t < tasks; t++) {
-            loss += chunks[t].loss;
-            correct += chunks[t].correct;
-            m += chunks[t].rows;
-        }
-        return new Result(loss / m, correct);
+        return ChunkPartials.totals(chunks, tasks, b1, W2, b2);
     }
 
     /** dW1[r] = Σ_t chunk t's dW1[r], in chunk order. */
@@ -246,17 +235,6 @@ public final class FusedMlpKernel implements BatchKernel {
             }
         }
         System.arraycopy(acc, 0, W1.grad().data(), r * n, n);
-    }
-
-    private void sumInto(float[] out, int tasks, int which) {
-        Arrays.fill(out, 0f);
-        for (int t = 0; t < tasks; t++) {
-            Chunk ch = chunks[t];
-            float[] p = which == 0 ? ch.db1 : which == 1 ? ch.dW2 : ch.db2;
-            for (int j = 0; j < out.length; j++) {
-                out[j] += p[j];
-            }
-        }
     }
 
     /** Converts the dataset's pixels to padded float rows once (the same values {@link Dataset#batch} gives). */
@@ -287,25 +265,18 @@ public final class FusedMlpKernel implements BatchKernel {
     }
 
     /** One work unit's partial gradients and loss; reused from step to step. */
-    private final class Chunk {
+    private final class Chunk extends ChunkPartials {
         final float[][] dW1 = new float[h][K];
-        final float[] db1 = new float[h];
-        final float[] dW2 = new float[c * h];
-        final float[] db2 = new float[c];
-        double loss;
-        long correct;
-        int rows;
+
+        Chunk() {
+            super(h, c);
+        }
 
         void run(int[] order, int from, int to, float invM) {
             for (float[] g : dW1) {
                 Arrays.fill(g, 0f);
             }
-            Arrays.fill(db1, 0f);
-            Arrays.fill(dW2, 0f);
-            Arrays.fill(db2, 0f);
-            loss = 0;
-            correct = 0;
-            rows = to - from;
+            clear(to - from);
             Block b = blocks.get();
             for (int i = from; i < to; i += BLOCK) {
                 b.run(this, order, i, Math.min(BLOCK, to - i), invM);

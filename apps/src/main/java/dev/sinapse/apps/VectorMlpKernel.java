@@ -150,18 +150,7 @@ final class VectorMlpKernel implements BatchKernel {
         } else {
             workers.forEach(h, reduceRow);
         }
-        sumInto(b1.grad().data(), tasks, 0);
-        sumInto(W2.grad().data(), tasks, 1);
-        sumInto(b2.grad().data(), tasks, 2);
-        double loss = 0;
-        long correct = 0;
-        int m = 0;
-        for (int t = 0; t < tasks; t++) {
-            loss += chunks[t].loss;
-            correct += chunks[t].correct;
-            m += chunks[t].rows;
-        }
-        return new Result(loss / m, correct);
+        return ChunkPartials.totals(chunks, tasks, b1, W2, b2);
     }
 
     /** dW1[r] = Σ_t chunk t's dW1[r], in chunk order. */
@@ -175,17 +164,6 @@ final class VectorMlpKernel implements BatchKernel {
             }
         }
         System.arraycopy(acc, o, W1.grad().data(), r * n, n);
-    }
-
-    private void sumInto(float[] out, int tasks, int which) {
-        Arrays.fill(out, 0f);
-        for (int t = 0; t < tasks; t++) {
-            Chunk ch = chunks[t];
-            float[] p = which == 0 ? ch.db1 : which == 1 ? ch.dW2 : ch.db2;
-            for (int j = 0; j < out.length; j++) {
-                out[j] += p[j];
-            }
-        }
     }
 
     /**
@@ -222,23 +200,16 @@ final class VectorMlpKernel implements BatchKernel {
     }
 
     /** One work unit's partial gradients and loss; reused from step to step. */
-    private final class Chunk {
+    private final class Chunk extends ChunkPartials {
         final float[] dW1 = new float[hp * K];
-        final float[] db1 = new float[h];
-        final float[] dW2 = new float[c * h];
-        final float[] db2 = new float[c];
-        double loss;
-        long correct;
-        int rows;
+
+        Chunk() {
+            super(h, c);
+        }
 
         void run(int[] order, int from, int to, float invM) {
             Arrays.fill(dW1, 0f);
-            Arrays.fill(db1, 0f);
-            Arrays.fill(dW2, 0f);
-            Arrays.fill(db2, 0f);
-            loss = 0;
-            correct = 0;
-            rows = to - from;
+            clear(to - from);
             Block b = blocks.get();
             for (int i = from; i < to; i += BLOCK) {
                 b.run(this, order, i, Math.min(BLOCK, to - i), invM);

@@ -52,7 +52,7 @@ final class BlockTail {
             for (int k = 0; k < c; k++) {
                 float[] z = Z2[k];
                 for (int s = 0; s < S; s++) {
-                    z[s] = (float) Math.exp(z[s] - max[s]);
+                    z[s] = Exp.exp(z[s] - max[s]);
                 }
                 for (int s = 0; s < S; s++) {
                     total[s] += z[s];

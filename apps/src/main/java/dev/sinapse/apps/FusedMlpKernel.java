@@ -411,7 +411,7 @@ public final class FusedMlpKernel implements BatchKernel {
             }
             float tot = 0f;
             for (int k = 0; k < c; k++) {
-                a2[k] = (float) Math.exp(z2[k] - mx);
+                a2[k] = Exp.exp(z2[k] - mx);
                 tot += a2[k];
             }
             float inv = 1f / tot;

@@ -226,7 +226,7 @@ final class VectorMlpKernel implements BatchKernel {
         private final float[][] Z1 = new float[hp][BLOCK];
         private final float[][] A1 = new float[h][BLOCK];
         private final float[][] dZ1 = new float[hp][BLOCK];    // rows past h stay zero
-        private final BlockTail tail = new BlockTail(h, c, BLOCK, f);
+        private final VectorTail tail = new VectorTail(h, c, BLOCK, f);
         private final float[] lanes = new float[2 * G * LANES];
         private final int[] at = new int[K / LANES];        // a list of steps, or of rows
         private final long[] rowsAt = new long[K / LANES + 1]; // per step: the rows non-zero there
@@ -319,7 +319,7 @@ final class VectorMlpKernel implements BatchKernel {
             }
         }
 
-        /** The shared tail ({@link BlockTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
+        /** The tail ({@link VectorTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
         private void loss(Chunk out, int S, float invM) {
             tail.loss = out.loss;
             tail.correct = out.correct;

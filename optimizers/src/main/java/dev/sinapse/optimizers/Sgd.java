@@ -17,11 +17,14 @@ final class Sgd implements Optimizer {
     @Override
     public void step(List<Param> params, double alpha) {
         t++;
+        // in float with one rounding: the JIT vectorises this loop, not a double one (5× slower at batch 32,
+        // where the update of W1 is a sixth of the step)
+        float a = (float) alpha;
         for (Param p : params) {
             float[] theta = p.value().data();
             float[] g = p.grad().data();
             for (int j = 0; j < theta.length; j++) {
-                theta[j] = (float) (theta[j] - alpha * g[j]);
+                theta[j] = Math.fma(-a, g[j], theta[j]);
             }
         }
     }

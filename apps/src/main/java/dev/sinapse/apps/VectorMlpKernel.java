@@ -66,7 +66,10 @@ final class VectorMlpKernel implements BatchKernel {
     private final int nSteps; // eight-feature steps covering n
     private final int c;
     private final SpinWorkers workers;
-    private final float[] W1p; // hp × K, zero past n and past h; refreshed each step
+    private final float[] W1p; // hp × K, zero past n and past h; refreshed each step unless W1 has that shape
+    private float[] runW1;     // W1p, or W1 itself when it needs no padding
+    /** Adds up one byte per cache line of the rows a block is about to read, so that the loads are not dropped. */
+    private volatile int touched;
     private final float[] zeros = new float[K];
     private Chunk[] chunks = new Chunk[0];
     private int[] runOrder;
@@ -119,8 +122,13 @@ final class VectorMlpKernel implements BatchKernel {
         byteRows(train);
         runScale = scale;
         float[] w1 = W1.value().data();
-        for (int r = 0; r < h; r++) {
-            System.arraycopy(w1, r * n, W1p, r * K, n);
+        if (n == K && h == hp) {
+            runW1 = w1;
+        } else {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(w1, r * n, W1p, r * K, n);
+            }
+            runW1 = W1p;
         }
         int size = FusedMlpKernel.chunkSize(m);
         int tasks = (m + size - 1) / size;
@@ -234,6 +242,15 @@ final class VectorMlpKernel implements BatchKernel {
 
         void run(Chunk out, int[] order, int from, int S, float invM) {
             float scale = runScale;
+            // shuffled mini-batches read rows all over the training set: asking for all of the block's cache lines
+            // at once lets the misses overlap, where the conversion below would wait for them one row at a time
+            int sum = 0;
+            for (int s = 0; s < S; s++) {
+                for (int o = order[from + s] * K, p = 0; p < K; p += 64) {
+                    sum += pixels[o + p];
+                }
+            }
+            touched = sum;
             for (int s = 0; s < S; s++) {
                 int v = order[from + s];
                 float[] x = X[s];
@@ -257,7 +274,7 @@ final class VectorMlpKernel implements BatchKernel {
 
         /** Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j] over the non-zero steps of rows s and s + 1, then A1 = f(Z1). */
         private void forward(int S) {
-            float[] w = W1p, t = lanes, bias1 = b1.value().data();
+            float[] w = runW1, t = lanes, bias1 = b1.value().data();
             int[] at = this.at;
             for (int s = 0; s < S; s += 2) {
                 float[] x0 = X[s], x1 = s + 1 < S ? X[s + 1] : zeros;

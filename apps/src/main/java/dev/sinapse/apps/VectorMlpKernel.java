@@ -22,23 +22,22 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Rows go through in blocks of up to {@value #BLOCK}: each row's bytes (kept once per dataset, {@value
  * FusedMlpKernel#K} a row, a quarter of float rows' memory traffic) are converted to floats in an L2-resident
- * buffer, which forward, loss and backward then share. The big layer is register-blocked in eight-feature steps,
- * {@value #G} hidden units at a time (W1 padded with zero rows to a multiple):
+ * buffer, which forward, tail and backward then share. The big layer is register-blocked over all
+ * {@value FusedMlpKernel#K} features (W1 padded with zero rows to a multiple of ten units, X with zero rows to
+ * whole groups of six):
  * <ul>
- * <li>forward: two rows × {@value #G} units of lane accumulators, so each loaded W1 vector feeds two
- *     multiply-adds and each X vector {@value #G}; the lanes are added once per unit at the end;
+ * <li>forward: {@value #FR} rows × {@value #FU} units of lane accumulators, so each loaded W1 vector feeds six
+ *     multiply-adds and each X vector two; the lanes are added once per row and unit at the end;
  * <li>backward: dW1[u..u+4, p..p+15] (ten accumulators) stays in registers while the block's rows go by, each
- *     row's two X vectors feeding five units;
- * <li>both visit only the steps where a row has a non-zero pixel (a bit per step and row, computed once per
- *     dataset, turned into an index list so the inner loop is a plain counted loop).
+ *     row's two X vectors feeding five units.
  * </ul>
- * The tail (activation, Z2, softmax, loss, dZ2, dW2, dZ1) is the fused kernel's, on arrays indexed by the row
- * in the block, which C2 vectorises across rows.
+ * The tail (Z2, softmax, loss, dZ2, dW2, dZ1) is {@link VectorTail}, eight rows per vector.
  *
- * <p>Measured on 2 AVX2 cores (Zen 3, 2.45 GHz), 41,000 rows, one thread: forward ≈ 15 ms, backward ≈ 16 ms,
- * tail ≈ 9 ms, the rest ≈ 5 ms. Forward and backward run at about half the FMA peak; skipping zero steps saves
- * about as much as it costs on Fashion-MNIST. On JDK 17 a vector that crosses a {@code continue} or a
- * {@code while (m != 0)} loop was boxed (10× slower), hence the index lists.
+ * <p>Measured on 2 AVX2 cores (Zen 3, 2.45 GHz), 41,000 Fashion-MNIST rows, one thread: about 29 ms per
+ * full-batch iteration. Dense loops beat skipping zero pixels here: lists of the non-zero eight-pixel steps
+ * (tried per pair and per six rows, and per row in the backward pass) cost their indirect loads and saved little,
+ * as six rows together leave few steps all zero. On JDK 17 a vector that crosses a {@code continue} or a
+ * {@code while (m != 0)} loop is boxed (10× slower): keep the loops plain counted ones.
  *
  * <p>Determinism as in the fused kernel: chunks fixed by the batch size, partials added in chunk order. Lane
  * sums are added in a fixed order with scalar adds (not {@code reduceLanes}, whose order is unspecified), and
@@ -52,8 +51,13 @@ final class VectorMlpKernel implements BatchKernel {
     private static final int K = FusedMlpKernel.K;
     /** Rows carried through forward, loss and backward together. */
     static final int BLOCK = 64;
-    /** Hidden units per register group (W1 is padded with zero rows to a multiple). */
+    /** Hidden units per register group of the backward pass. */
     static final int G = 5;
+    /** Rows × hidden units per register group of the forward pass: twelve accumulators. */
+    static final int FR = 6;
+    static final int FU = 2;
+    /** Rows a block's buffers hold: {@value #BLOCK} rounded up to whole forward groups. */
+    static final int ROWS = (BLOCK + FR - 1) / FR * FR;
 
     private final Param W1;
     private final Param b1;
@@ -62,7 +66,7 @@ final class VectorMlpKernel implements BatchKernel {
     private final Activation f;
     private final int n;
     private final int h;
-    private final int hp;     // h rounded up to a multiple of G
+    private final int hp;     // h rounded up to a multiple of G and of FU
     private final int nSteps; // eight-feature steps covering n
     private final int c;
     private final SpinWorkers workers;
@@ -70,7 +74,6 @@ final class VectorMlpKernel implements BatchKernel {
     private float[] runW1;     // W1p, or W1 itself when it needs no padding
     /** Adds up one byte per cache line of the rows a block is about to read, so that the loads are not dropped. */
     private volatile int touched;
-    private final float[] zeros = new float[K];
     private Chunk[] chunks = new Chunk[0];
     private int[] runOrder;
     private int runFrom;
@@ -86,7 +89,6 @@ final class VectorMlpKernel implements BatchKernel {
     private Dataset rowsOf;
     private byte[] pixels;
     private float runScale;
-    private long[] nonZero;
     private int[] labels;
 
     VectorMlpKernel(Param W1, Param b1, Activation f, Param W2, Param b2, int threads) {
@@ -98,7 +100,7 @@ final class VectorMlpKernel implements BatchKernel {
         this.h = W1.value().rows();
         this.n = W1.value().cols();
         this.c = W2.value().rows();
-        this.hp = (h + G - 1) / G * G;
+        this.hp = (h + G * FU - 1) / (G * FU) * (G * FU);
         this.nSteps = (n + LANES - 1) / LANES;
         this.workers = new SpinWorkers(threads);
         this.W1p = new float[hp * K];
@@ -188,21 +190,14 @@ final class VectorMlpKernel implements BatchKernel {
         }
         int size = train.size();
         byte[] px = new byte[size * K];
-        long[] nz = new long[2 * size];
         int[] ys = new int[size];
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < n; j++) {
-                int v = train.pixel(i, j);
-                px[i * K + j] = (byte) v;
-                if (v != 0) {
-                    int q = j >>> 3;
-                    nz[2 * i + (q >>> 6)] |= 1L << (q & 63);
-                }
+                px[i * K + j] = (byte) train.pixel(i, j);
             }
             ys[i] = train.label(i);
         }
         pixels = px;
-        nonZero = nz;
         labels = ys;
         rowsOf = train;
     }
@@ -227,17 +222,13 @@ final class VectorMlpKernel implements BatchKernel {
 
     /** The buffers of one block of S ≤ {@value #BLOCK} rows; the arrays of the tail are indexed by the row. */
     private final class Block {
-        private final float[][] X = new float[BLOCK][K];       // the rows as floats: pixel × scale
-        private final long[] nz0 = new long[BLOCK + 1];        // non-zero steps 0..63 of each row
-        private final long[] nz1 = new long[BLOCK + 1];        // steps 64..
+        private final float[] X = new float[ROWS * K];        // the rows as floats, s·K + j: pixel × scale
         private final int[] y = new int[BLOCK];
-        private final float[][] Z1 = new float[hp][BLOCK];
-        private final float[][] A1 = new float[h][BLOCK];
-        private final float[][] dZ1 = new float[hp][BLOCK];    // rows past h stay zero
+        private final float[][] Z1 = new float[hp][ROWS];
+        private final float[][] A1 = new float[h][ROWS];
+        private final float[][] dZ1 = new float[hp][BLOCK];   // rows past h stay zero
         private final VectorTail tail = new VectorTail(h, c, BLOCK, f);
-        private final float[] lanes = new float[2 * G * LANES];
-        private final int[] at = new int[K / LANES];        // a list of steps, or of rows
-        private final long[] rowsAt = new long[K / LANES + 1]; // per step: the rows non-zero there
+        private final float[] lanes = new float[FR * FU * LANES];
         private final float[] dZ1t = new float[BLOCK * hp];     // dZ1 row-major: s·hp + r
 
         void run(Chunk out, int[] order, int from, int S, float invM) {
@@ -251,80 +242,79 @@ final class VectorMlpKernel implements BatchKernel {
                 }
             }
             touched = sum;
+            float[] x = X;
             for (int s = 0; s < S; s++) {
                 int v = order[from + s];
-                float[] x = X[s];
                 // x = (pixel & 0xFF)·scale, as Dataset.batch computes it
-                for (int q = 0, o = v * K; q < nSteps; q++) {
+                for (int q = 0, o = v * K, xo = s * K; q < nSteps; q++) {
                     int p = q << 3;
                     IntVector b = (IntVector) ByteVector.fromArray(B, pixels, o + p).convertShape(VectorOperators.B2I, I, 0);
                     FloatVector f = (FloatVector) b.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
-                    f.mul(scale).intoArray(x, p);
+                    f.mul(scale).intoArray(x, xo + p);
                 }
-                nz0[s] = nonZero[2 * v];
-                nz1[s] = nonZero[2 * v + 1];
                 y[s] = labels[v];
             }
-            nz0[S] = 0; // the partner of an odd last row: zeros
-            nz1[S] = 0;
+            // the rows that fill the last forward group: zeros
+            int padded = (S + FR - 1) / FR * FR;
+            Arrays.fill(x, S * K, padded * K, 0f);
             forward(S);
             loss(out, S, invM);
             backward(out, S);
         }
 
-        /** Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j] over the non-zero steps of rows s and s + 1, then A1 = f(Z1). */
+        /**
+         * Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j], {@value #FR} rows × {@value #FU} units at a time over the steps
+         * where any of the rows has a non-zero pixel, then A1 = f(Z1). Each loaded W1 vector feeds six
+         * multiply-adds and each X vector two: twelve accumulators, the most that AVX2's sixteen registers hold
+         * with their operands (measured: 1.4 multiply-adds per cycle, against 1.1 for two rows × five units).
+         */
         private void forward(int S) {
-            float[] w = runW1, t = lanes, bias1 = b1.value().data();
-            int[] at = this.at;
-            for (int s = 0; s < S; s += 2) {
-                float[] x0 = X[s], x1 = s + 1 < S ? X[s + 1] : zeros;
-                // the steps where either row has a non-zero pixel, as a list: one counted loop below
-                int count = 0;
-                for (long m = nz0[s] | nz0[s + 1]; m != 0; m &= m - 1) {
-                    at[count++] = Long.numberOfTrailingZeros(m) << 3;
-                }
-                for (long m = nz1[s] | nz1[s + 1]; m != 0; m &= m - 1) {
-                    at[count++] = (64 + Long.numberOfTrailingZeros(m)) << 3;
-                }
-                for (int g = 0; g < hp; g += G) {
-                    int o = g * K;
-                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
-                    FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F);
-                    FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F);
-                    FloatVector e3 = FloatVector.zero(F), e4 = FloatVector.zero(F);
-                    for (int i = 0; i < count; i++) {
-                        int p = at[i];
-                        FloatVector u = FloatVector.fromArray(F, x0, p), v = FloatVector.fromArray(F, x1, p);
-                        FloatVector wv = FloatVector.fromArray(F, w, o + p);
-                        a0 = wv.fma(u, a0);
-                        e0 = wv.fma(v, e0);
-                        wv = FloatVector.fromArray(F, w, o + K + p);
-                        a1 = wv.fma(u, a1);
-                        e1 = wv.fma(v, e1);
-                        wv = FloatVector.fromArray(F, w, o + 2 * K + p);
-                        a2 = wv.fma(u, a2);
-                        e2 = wv.fma(v, e2);
-                        wv = FloatVector.fromArray(F, w, o + 3 * K + p);
-                        a3 = wv.fma(u, a3);
-                        e3 = wv.fma(v, e3);
-                        wv = FloatVector.fromArray(F, w, o + 4 * K + p);
-                        a4 = wv.fma(u, a4);
-                        e4 = wv.fma(v, e4);
+            float[] w = runW1, x = X, t = lanes, bias1 = b1.value().data();
+            for (int s = 0; s < S; s += FR) {
+                int x0 = s * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K, x4 = x3 + K, x5 = x4 + K;
+                for (int g = 0; g < hp; g += FU) {
+                    int o = g * K, o1 = o + K;
+                    FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0;
+                    FloatVector d0 = a0, d1 = a0, e0 = a0, e1 = a0, f0 = a0, f1 = a0;
+                    for (int p = 0; p < K; p += LANES) {
+                        FloatVector w0 = FloatVector.fromArray(F, w, o + p), w1 = FloatVector.fromArray(F, w, o1 + p);
+                        FloatVector u = FloatVector.fromArray(F, x, x0 + p);
+                        a0 = w0.fma(u, a0);
+                        a1 = w1.fma(u, a1);
+                        u = FloatVector.fromArray(F, x, x1 + p);
+                        b0 = w0.fma(u, b0);
+                        b1 = w1.fma(u, b1);
+                        u = FloatVector.fromArray(F, x, x2 + p);
+                        c0 = w0.fma(u, c0);
+                        c1 = w1.fma(u, c1);
+                        u = FloatVector.fromArray(F, x, x3 + p);
+                        d0 = w0.fma(u, d0);
+                        d1 = w1.fma(u, d1);
+                        u = FloatVector.fromArray(F, x, x4 + p);
+                        e0 = w0.fma(u, e0);
+                        e1 = w1.fma(u, e1);
+                        u = FloatVector.fromArray(F, x, x5 + p);
+                        f0 = w0.fma(u, f0);
+                        f1 = w1.fma(u, f1);
                     }
                     a0.intoArray(t, 0);
-                    a1.intoArray(t, LANES);
-                    a2.intoArray(t, 2 * LANES);
-                    a3.intoArray(t, 3 * LANES);
-                    a4.intoArray(t, 4 * LANES);
-                    e0.intoArray(t, 5 * LANES);
-                    e1.intoArray(t, 6 * LANES);
-                    e2.intoArray(t, 7 * LANES);
-                    e3.intoArray(t, 8 * LANES);
-                    e4.intoArray(t, 9 * LANES);
-                    for (int q = 0; q < G; q++) {
+                    b0.intoArray(t, LANES);
+                    c0.intoArray(t, 2 * LANES);
+                    d0.intoArray(t, 3 * LANES);
+                    e0.intoArray(t, 4 * LANES);
+                    f0.intoArray(t, 5 * LANES);
+                    a1.intoArray(t, 6 * LANES);
+                    b1.intoArray(t, 7 * LANES);
+                    c1.intoArray(t, 8 * LANES);
+                    d1.intoArray(t, 9 * LANES);
+                    e1.intoArray(t, 10 * LANES);
+                    f1.intoArray(t, 11 * LANES);
+                    for (int q = 0; q < FU; q++) {
                         float bq = g + q < h ? bias1[g + q] : 0f;
-                        Z1[g + q][s] = bq + sum8(t, q * LANES);
-                        Z1[g + q][s + 1] = bq + sum8(t, (G + q) * LANES); // past S when S is odd: never read
+                        float[] z = Z1[g + q];
+                        for (int i = 0; i < FR; i++) {
+                            z[s + i] = bq + sum8(t, (q * FR + i) * LANES); // rows past S: never read
+                        }
                     }
                 }
             }
@@ -351,16 +341,6 @@ final class VectorMlpKernel implements BatchKernel {
          */
         private void backward(Chunk out, int S) {
             float[] g = out.dW1;
-            long[] col = rowsAt;
-            Arrays.fill(col, 0L);
-            for (int s = 0; s < S; s++) {
-                for (long m = nz0[s]; m != 0; m &= m - 1) {
-                    col[Long.numberOfTrailingZeros(m)] |= 1L << s;
-                }
-                for (long m = nz1[s]; m != 0; m &= m - 1) {
-                    col[64 + Long.numberOfTrailingZeros(m)] |= 1L << s;
-                }
-            }
             float[] dz = dZ1t;
             for (int r = 0; r < h; r++) {
                 float[] d = dZ1[r];
@@ -368,17 +348,7 @@ final class VectorMlpKernel implements BatchKernel {
                     dz[s * hp + r] = d[s];
                 }
             }
-            int[] at = this.at;
-            for (int q = 0; q < nSteps; q += 2) {
-                // the rows with a non-zero pixel in these two steps, as a list: one counted loop below
-                int count = 0;
-                for (long m = col[q] | col[q + 1]; m != 0; m &= m - 1) {
-                    at[count++] = Long.numberOfTrailingZeros(m);
-                }
-                if (count == 0) {
-                    continue;
-                }
-                int p = q << 3;
+            for (int p = 0; p < K; p += 2 * LANES) {
                 for (int u = 0; u < hp; u += G) {
                     int o = u * K + p;
                     // dW1[u..u+4, p..p+15]: ten accumulators, each row's two X vectors feed five units
@@ -390,10 +360,8 @@ final class VectorMlpKernel implements BatchKernel {
                     FloatVector h3 = FloatVector.fromArray(F, g, o + 3 * K + LANES);
                     FloatVector g4 = FloatVector.fromArray(F, g, o + 4 * K);
                     FloatVector h4 = FloatVector.fromArray(F, g, o + 4 * K + LANES);
-                    for (int i = 0; i < count; i++) {
-                        int s = at[i], e = s * hp + u;
-                        float[] xs = X[s];
-                        FloatVector x = FloatVector.fromArray(F, xs, p), z = FloatVector.fromArray(F, xs, p + LANES);
+                    for (int s = 0, e = u, xs = p; s < S; s++, e += hp, xs += K) {
+                        FloatVector x = FloatVector.fromArray(F, X, xs), z = FloatVector.fromArray(F, X, xs + LANES);
                         FloatVector d = FloatVector.broadcast(F, dz[e]);
                         g0 = d.fma(x, g0);
                         h0 = d.fma(z, h0);

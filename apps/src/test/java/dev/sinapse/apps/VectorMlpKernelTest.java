@@ -101,7 +101,7 @@ class VectorMlpKernelTest {
 
     @Test
     void fullBatchGradientsEqualTheLayerByLayerOnesOnTheArticleShape() {
-        // 2,601 rows: chunks of 1,024, 1,024 and 553; blocks of 64 and, at the end, 41 rows (an odd last pair)
+        // 2,601 rows: chunks of 1,024, 1,024 and 553; blocks of 64 and, at the end, 41 rows (not whole groups of six)
         Experiment e = experiment();
         Dataset train = data(2_601, 784, 10, 11);
         compareWithLayerByLayer(e, train, train.naturalOrder(), 0, train.size(), 2);
@@ -125,6 +125,14 @@ class VectorMlpKernelTest {
         Dataset train = data(301, 50, 3, 13);
         compareWithLayerByLayer(e, train, train.naturalOrder(), 0, 301, 3);
         compareWithLayerByLayer(e, train, train.naturalOrder(), 0, 37, 1);
+    }
+
+    @Test
+    void twelveHiddenUnitsPaddedToTwentyMatchTheLayerByLayerKernel() {
+        // 12 units: W1 padded with 8 zero rows; 100 inputs; 70 rows = a block of 64 and one of 6
+        Experiment e = experiment("network.input_size=100", "network.layers[hidden].options.units=12");
+        Dataset train = data(70, 100, 10, 15);
+        compareWithLayerByLayer(e, train, train.naturalOrder(), 0, 70, 2);
     }
 
     private static List<Matrix> trainWith(int threads, Experiment e, Dataset train, int batch, int steps) {

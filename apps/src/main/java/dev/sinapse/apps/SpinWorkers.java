@@ -25,6 +25,8 @@ final class SpinWorkers {
     private volatile IntConsumer task;
     private volatile int tasks;
     private volatile RuntimeException failure;
+    /** How many helpers are parked or about to park; while all spin, a call needs no unpark (a system call). */
+    private final AtomicInteger sleeping = new AtomicInteger();
 
     SpinWorkers(int threads) {
         if (threads < 1) {
@@ -57,8 +59,10 @@ final class SpinWorkers {
         long g = generation + 1;
         claim.set(g << 32);
         generation = g; // publishes the fields above
-        for (Thread t : helpers) {
-            LockSupport.unpark(t);
+        if (sleeping.get() > 0) {
+            for (Thread t : helpers) {
+                LockSupport.unpark(t);
+            }
         }
         drain(g, body, count);
         while (done.get() < count) {
@@ -100,7 +104,12 @@ final class SpinWorkers {
                 if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this);
+                    // counted before the last look at generation, so a caller that publishes after it unparks us
+                    sleeping.incrementAndGet();
+                    if (generation == seen) {
+                        LockSupport.park(this);
+                    }
+                    sleeping.decrementAndGet();
                 }
             }
             seen = generation;

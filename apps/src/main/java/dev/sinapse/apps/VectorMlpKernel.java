@@ -51,6 +51,13 @@ final class VectorMlpKernel implements BatchKernel {
     private static final int K = FusedMlpKernel.K;
     /** Rows carried through forward, loss and backward together. */
     static final int BLOCK = 64;
+    /**
+     * Below this many rows a step's chunks run one after the other on the caller: the second core's chunk of a
+     * mini-batch of 32 took 60% longer than the first (W1, updated by the caller, and its dW1 partial cross
+     * between the cores every step), so two threads were no faster than one up to 64 rows and 1.6× faster at
+     * 128. The chunks, and so the result, are the same either way.
+     */
+    static final int PARALLEL_ROWS = 128;
     /** Hidden units per register group of the backward pass. */
     static final int G = 5;
     /** Rows × hidden units per register group of the forward pass: twelve accumulators. */
@@ -146,7 +153,13 @@ final class VectorMlpKernel implements BatchKernel {
         runTo = to;
         runSize = size;
         runInvM = 1f / m;
-        workers.forEach(tasks, chunkTask);
+        if (m < PARALLEL_ROWS) {
+            for (int t = 0; t < tasks; t++) {
+                chunkTask.accept(t);
+            }
+        } else {
+            workers.forEach(tasks, chunkTask);
+        }
         runOrder = null;
         return reduce(tasks);
     }
@@ -167,6 +180,14 @@ final class VectorMlpKernel implements BatchKernel {
     private void reduceRow(int r) {
         float[] acc = chunks[0].dW1;
         int o = r * K;
+        if (runTasks == 2 && n == K) {
+            // the usual mini-batch: the one sum straight into the gradient
+            float[] p = chunks[1].dW1, grad = W1.grad().data();
+            for (int j = 0; j < K; j += LANES) {
+                FloatVector.fromArray(F, acc, o + j).add(FloatVector.fromArray(F, p, o + j)).intoArray(grad, o + j);
+            }
+            return;
+        }
         for (int t = 1; t < runTasks; t++) {
             float[] p = chunks[t].dW1;
             for (int j = 0; j < K; j += LANES) {
@@ -274,8 +295,10 @@ final class VectorMlpKernel implements BatchKernel {
                 int x0 = s * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K, x4 = x3 + K, x5 = x4 + K;
                 for (int g = 0; g < hp; g += FU) {
                     int o = g * K, o1 = o + K;
-                    FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0;
-                    FloatVector d0 = a0, d1 = a0, e0 = a0, e1 = a0, f0 = a0, f1 = a0;
+                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F);
+                    FloatVector b1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+                    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F), e0 = FloatVector.zero(F);
+                    FloatVector e1 = FloatVector.zero(F), f0 = FloatVector.zero(F), f1 = FloatVector.zero(F);
                     for (int p = 0; p < K; p += LANES) {
                         FloatVector w0 = FloatVector.fromArray(F, w, o + p), w1 = FloatVector.fromArray(F, w, o1 + p);
                         FloatVector u = FloatVector.fromArray(F, x, x0 + p);

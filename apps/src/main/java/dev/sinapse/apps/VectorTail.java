@@ -3,41 +3,38 @@ package dev.sinapse.apps;
 import static dev.sinapse.apps.FusedMlpKernel.sum;
 
 import dev.sinapse.api.Activation;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link BlockTail}'s arithmetic with eight rows in the lanes of each vector, for {@link VectorMlpKernel}: the
- * scalar tail (a 10×10 layer, ten exponentials and an argmax per row) cost about half as much as the 784-wide
- * layer it follows. Arrays are indexed [unit][row in block] and hold a multiple of eight rows; lanes past S are
- * computed and then masked out of every sum.
+ * {@link BlockTail}'s arithmetic for {@link VectorMlpKernel}, its three small matrix products with eight rows in
+ * the lanes of each vector: the scalar tail cost about half as much as the 784-wide layer it follows.
  * <pre>
  *   Z2 = b2 + W2·A1,  A2 = softmax(Z2) (max-shifted),  L −= log A2[y],  dZ2 = (A2 − Y)/m,
  *   dW2 += dZ2·A1ᵀ,  db2 += Σ dZ2,  dZ1 = (W2ᵀ·dZ2) ⊙ f'(Z1),  db1 += Σ dZ1
  * </pre>
- * dW2 and db2 are summed lane-wise over the block's row groups and each lane set is added up once, in a fixed
+ * Arrays are indexed [unit][row in block] and hold a multiple of eight rows. The softmax, argmax and dZ2 stay
+ * scalar loops over the rows (with {@link Exp}): on JDK 17, masks, blends or an IntVector here made the JIT lose
+ * track of the float vectors' class in the kernel's other loops in about one run in three, and box them (1.5×
+ * slower for the whole step). dZ2 is 0 in the lanes past S, so those rows add nothing to the sums.
+ *
+ * <p>dW2 and db2 are summed lane-wise over the block's row groups and each lane set is added up once, in a fixed
  * order, at the end: like every operation here, the same bits on any thread.
  */
 final class VectorTail {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final int LANES = 8;
     private static final float TINY = 1e-30f; // the cross-entropy's clamp, as in the loss
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float ROUND = 12582912f;
 
     private final int h;
     private final int c;
     private final Activation f;
-    private final float[][] Z2;    // then A2, then dZ2, in place
+    private final float[][] Z2;     // then A2, then dZ2, in place
+    private final float[] max;
+    private final float[] total;
     private final float[] dW2lanes; // (k·h + r)·8 + lane
     private final float[] db2lanes; // k·8 + lane
-    private final float[] picked;   // A2[y_s][s], kept for the loss before dZ2 overwrites A2
-    private final float[] label;    // y_s as a float, compared lane-wise with the class index
     /** The loss so far and the rows classified right, added to by {@link #run}. */
     double loss;
     long correct;
@@ -50,25 +47,24 @@ final class VectorTail {
         this.c = c;
         this.f = f;
         this.Z2 = new float[c][block];
+        this.max = new float[block];
+        this.total = new float[block];
         this.dW2lanes = new float[c * h * LANES];
         this.db2lanes = new float[c * LANES];
-        this.picked = new float[block];
-        this.label = new float[block];
     }
 
     /** Modified: dZ1 (rows 0..S−1), dW2, db2, db1, {@link #loss}, {@link #correct}. */
     void run(float[] w2, float[] bias2, float[][] Z1, float[][] A1, float[][] dZ1, int[] y, int S, float invM,
             float[] dW2, float[] db2, float[] db1) {
-        java.util.Arrays.fill(dW2lanes, 0f);
-        java.util.Arrays.fill(db2lanes, 0f);
-        for (int s = 0; s < S; s++) {
-            label[s] = y[s];
-        }
+        int S8 = (S + LANES - 1) / LANES * LANES;
         for (int s0 = 0; s0 < S; s0 += LANES) {
-            group(w2, bias2, A1, dZ1, s0, S, invM);
+            logits(w2, bias2, A1, s0);
         }
-        for (int s = 0; s < S; s++) {
-            loss -= Math.log(Math.max(picked[s], TINY));
+        softmax(y, S, S8, invM);
+        Arrays.fill(dW2lanes, 0f);
+        Arrays.fill(db2lanes, 0f);
+        for (int s0 = 0; s0 < S; s0 += LANES) {
+            gradients(w2, A1, dZ1, s0);
         }
         for (int kr = 0; kr < c * h; kr++) {
             dW2[kr] += sum8(dW2lanes, kr * LANES);
@@ -85,78 +81,84 @@ final class VectorTail {
         }
     }
 
-    private void group(float[] w2, float[] bias2, float[][] A1, float[][] dZ1, int s0, int S, float invM) {
-        // float compares only: on JDK 17, casts between float and int masks are not compiled to vector code
-        VectorMask<Float> valid = F.indexInRange(s0, S);
-        FloatVector labels = FloatVector.fromArray(F, label, s0);
-        FloatVector zero = FloatVector.zero(F), oneOverM = FloatVector.broadcast(F, invM);
-        // Z2 = b2 + W2·A1, and the running max
-        FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    /** Z2[·][s0..s0+7] = b2 + W2·A1. */
+    private void logits(float[] w2, float[] bias2, float[][] A1, int s0) {
         for (int k = 0; k < c; k++) {
             FloatVector z = FloatVector.broadcast(F, bias2[k]);
             for (int r = 0; r < h; r++) {
                 z = FloatVector.fromArray(F, A1[r], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), z);
             }
             z.intoArray(Z2[k], s0);
-            max = max.max(z);
         }
-        FloatVector total = zero;
+    }
+
+    /** Z2 → A2 → dZ2 = (A2 − Y)/m for rows 0..S−1, and 0 for rows S..S8−1; adds to the loss and the hits. */
+    private void softmax(int[] y, int S, int S8, float invM) {
+        Arrays.fill(max, 0, S, Float.NEGATIVE_INFINITY);
         for (int k = 0; k < c; k++) {
-            FloatVector e = exp(FloatVector.fromArray(F, Z2[k], s0).sub(max));
-            e.intoArray(Z2[k], s0);
-            total = total.add(e);
+            float[] z = Z2[k];
+            for (int s = 0; s < S; s++) {
+                max[s] = Math.max(max[s], z[s]);
+            }
         }
-        FloatVector inv = FloatVector.broadcast(F, 1f).div(total);
-        // A2 = e·(1/total); the first largest is the prediction; A2 at the label is kept for the loss
-        FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        FloatVector bestK = zero;
-        FloatVector atLabel = zero;
+        Arrays.fill(total, 0, S, 0f);
         for (int k = 0; k < c; k++) {
-            FloatVector a = FloatVector.fromArray(F, Z2[k], s0).mul(inv);
-            VectorMask<Float> gt = a.compare(VectorOperators.GT, best);
-            best = best.blend(a, gt);
-            bestK = bestK.blend(FloatVector.broadcast(F, k), gt);
-            VectorMask<Float> isLabel = labels.compare(VectorOperators.EQ, FloatVector.broadcast(F, k));
-            atLabel = atLabel.blend(a, isLabel);
-            // dZ2 = A2/m − 1/m at the label, 0 past S
-            FloatVector d = a.mul(oneOverM).sub(zero.blend(oneOverM, isLabel));
-            d = zero.blend(d, valid);
-            d.intoArray(Z2[k], s0);
+            float[] z = Z2[k];
+            for (int s = 0; s < S; s++) {
+                z[s] = Exp.exp(z[s] - max[s]);
+                total[s] += z[s];
+            }
+        }
+        for (int s = 0; s < S; s++) {
+            total[s] = 1f / total[s];
+        }
+        for (int k = 0; k < c; k++) {
+            float[] a = Z2[k];
+            for (int s = 0; s < S; s++) {
+                a[s] *= total[s];
+            }
+        }
+        for (int s = 0; s < S; s++) {
+            int best = 0;
+            for (int k = 1; k < c; k++) {
+                if (Z2[k][s] > Z2[best][s]) {
+                    best = k;
+                }
+            }
+            if (best == y[s]) {
+                correct++;
+            }
+            loss -= Math.log(Math.max(Z2[y[s]][s], TINY));
+        }
+        for (int k = 0; k < c; k++) {
+            float[] d = Z2[k];
+            for (int s = 0; s < S; s++) {
+                d[s] *= invM;
+            }
+            Arrays.fill(d, S, S8, 0f);
+        }
+        for (int s = 0; s < S; s++) {
+            Z2[y[s]][s] -= invM;
+        }
+    }
+
+    /** dW2 and db2 lanes += rows s0..s0+7; dZ1[·][s0..s0+7] = W2ᵀ·dZ2 (before f'). */
+    private void gradients(float[] w2, float[][] A1, float[][] dZ1, int s0) {
+        for (int k = 0; k < c; k++) {
+            FloatVector d = FloatVector.fromArray(F, Z2[k], s0);
             FloatVector.fromArray(F, db2lanes, k * LANES).add(d).intoArray(db2lanes, k * LANES);
             for (int r = 0; r < h; r++) {
                 int o = (k * h + r) * LANES;
                 d.fma(FloatVector.fromArray(F, A1[r], s0), FloatVector.fromArray(F, dW2lanes, o)).intoArray(dW2lanes, o);
             }
         }
-        correct += bestK.compare(VectorOperators.EQ, labels).and(valid).trueCount();
-        atLabel.intoArray(picked, s0);
-        // dZ1 before f': W2ᵀ·dZ2 (0 past S, as dZ2 is)
         for (int r = 0; r < h; r++) {
-            FloatVector d = zero;
+            FloatVector d = FloatVector.zero(F);
             for (int k = 0; k < c; k++) {
                 d = FloatVector.fromArray(F, Z2[k], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), d);
             }
             d.intoArray(dZ1[r], s0);
         }
-    }
-
-    /** {@link Exp#exp} lane-wise: the same operations, so the same bits as the scalar version. */
-    static FloatVector exp(FloatVector x) {
-        x = x.max(Exp.MIN_ARG).min(Exp.MAX_ARG);
-        FloatVector t = x.fma(LOG2E, ROUND);
-        FloatVector k = t.sub(ROUND);
-        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
-        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        p = p.fma(r.mul(r), r.add(1f));
-        // t's low mantissa bits hold k: shifted into the exponent field they give 2^k
-        IntVector bits = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23);
-        return p.mul(bits.reinterpretAsFloats());
     }
 
     private static float sum8(float[] t, int o) {

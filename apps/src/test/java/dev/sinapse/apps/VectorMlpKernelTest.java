@@ -172,12 +172,15 @@ class VectorMlpKernelTest {
     }
 
     @Test
-    void oneAndTwoThreadsGiveBitwiseIdenticalParametersAfterMiniBatchesOf32() {
-        Experiment e = experiment("training.batch_size=32");
-        Dataset train = data(640, 784, 10, 15);
-        List<Matrix> one = trainWith(1, e, train, 32, 40);
-        List<Matrix> two = trainWith(2, e, train, 32, 40);
-        assertThat(two).isEqualTo(one);
-        assertThat(one.get(0)).isNotEqualTo(network(e, 7).params().get(0).value());
+    void oneAndTwoThreadsGiveBitwiseIdenticalParametersAfterMiniBatchesOf32And160() {
+        // 32 rows: two chunks, run on the caller; 160 rows: two chunks of 80, on both threads
+        for (int batch : new int[] {32, VectorMlpKernel.PARALLEL_ROWS + 32}) {
+            Experiment e = experiment("training.batch_size=" + batch);
+            Dataset train = data(640, 784, 10, 15);
+            List<Matrix> one = trainWith(1, e, train, batch, 12);
+            List<Matrix> two = trainWith(2, e, train, batch, 12);
+            assertThat(two).as("batch %d", batch).isEqualTo(one);
+            assertThat(one.get(0)).isNotEqualTo(network(e, 7).params().get(0).value());
+        }
     }
 }

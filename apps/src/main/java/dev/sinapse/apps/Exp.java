@@ -24,7 +24,12 @@ final class Exp {
     }
 
     static float exp(float x) {
-        x = Math.min(Math.max(x, MIN_ARG), MAX_ARG);
+        // plain comparisons, not Math.min/max (whose NaN and −0 rules cost several instructions): rarely taken
+        if (x < MIN_ARG) {
+            x = MIN_ARG;
+        } else if (x > MAX_ARG) {
+            x = MAX_ARG;
+        }
         float t = Math.fma(x, LOG2E, ROUND);
         float k = t - ROUND;
         float r = Math.fma(k, -LN2_HI, x);

@@ -5,6 +5,7 @@ import static dev.sinapse.apps.FusedMlpKernel.sum;
 import dev.sinapse.api.Activation;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,10 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   Z2 = b2 + W2·A1,  A2 = softmax(Z2) (max-shifted),  L −= log A2[y],  dZ2 = (A2 − Y)/m,
  *   dW2 += dZ2·A1ᵀ,  db2 += Σ dZ2,  dZ1 = (W2ᵀ·dZ2) ⊙ f'(Z1),  db1 += Σ dZ1
  * </pre>
- * Arrays are indexed [unit][row in block] and hold a multiple of eight rows. The softmax, argmax and dZ2 stay
- * scalar loops over the rows (with {@link Exp}): on JDK 17, masks, blends or an IntVector here made the JIT lose
- * track of the float vectors' class in the kernel's other loops in about one run in three, and box them (1.5×
- * slower for the whole step). dZ2 is 0 in the lanes past S, so those rows add nothing to the sums.
+ * Arrays are indexed [unit][row in block] and hold a multiple of eight rows. The exponentials are vectors too;
+ * the max, argmax and dZ2 stay scalar loops over the rows: on JDK 17, vector masks (compare, blend) here made the
+ * JIT lose track of the float vectors' class in the kernel's other loops in about one run in three, and box them
+ * (1.5× slower for the whole step; always, with tiered compilation off). dZ2 is 0 in the lanes past S, so those
+ * rows add nothing to the sums.
  *
  * <p>dW2 and db2 are summed lane-wise over the block's row groups and each lane set is added up once, in a fixed
  * order, at the end: like every operation here, the same bits on any thread.
@@ -33,6 +35,7 @@ final class VectorTail {
     private final float[][] Z2;     // then A2, then dZ2, in place
     private final float[] max;
     private final float[] total;
+    private final int[] best;
     private final float[] dW2lanes; // (k·h + r)·8 + lane
     private final float[] db2lanes; // k·8 + lane
     /** The loss so far and the rows classified right, added to by {@link #run}. */
@@ -49,6 +52,7 @@ final class VectorTail {
         this.Z2 = new float[c][block];
         this.max = new float[block];
         this.total = new float[block];
+        this.best = new int[block];
         this.dW2lanes = new float[c * h * LANES];
         this.db2lanes = new float[c * LANES];
     }
@@ -104,8 +108,10 @@ final class VectorTail {
         Arrays.fill(total, 0, S, 0f);
         for (int k = 0; k < c; k++) {
             float[] z = Z2[k];
+            for (int s = 0; s < S8; s += LANES) {
+                exp(FloatVector.fromArray(F, z, s).sub(FloatVector.fromArray(F, max, s))).intoArray(z, s);
+            }
             for (int s = 0; s < S; s++) {
-                z[s] = Exp.exp(z[s] - max[s]);
                 total[s] += z[s];
             }
         }
@@ -118,14 +124,19 @@ final class VectorTail {
                 a[s] *= total[s];
             }
         }
-        for (int s = 0; s < S; s++) {
-            int best = 0;
-            for (int k = 1; k < c; k++) {
-                if (Z2[k][s] > Z2[best][s]) {
-                    best = k;
-                }
+        // the first largest A2 is the prediction: the best so far, class by class, in plain arrays
+        System.arraycopy(Z2[0], 0, max, 0, S);
+        Arrays.fill(best, 0, S, 0);
+        for (int k = 1; k < c; k++) {
+            float[] a = Z2[k];
+            for (int s = 0; s < S; s++) {
+                boolean higher = a[s] > max[s];
+                max[s] = higher ? a[s] : max[s];
+                best[s] = higher ? k : best[s];
             }
-            if (best == y[s]) {
+        }
+        for (int s = 0; s < S; s++) {
+            if (best[s] == y[s]) {
                 correct++;
             }
             loss -= Math.log(Math.max(Z2[y[s]][s], TINY));
@@ -159,6 +170,24 @@ final class VectorTail {
             }
             d.intoArray(dZ1[r], s0);
         }
+    }
+
+    /** {@link Exp#exp} lane-wise: the same operations, so the same bits. No masks: see the class comment. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(Exp.MIN_ARG).min(Exp.MAX_ARG);
+        FloatVector t = x.fma(FloatVector.broadcast(F, 1.44269504088896341f), FloatVector.broadcast(F, 12582912f));
+        FloatVector k = t.sub(12582912f);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -0.693359375f), x);
+        r = k.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        p = p.fma(r.mul(r), r.add(1f));
+        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+        return p.mul(pow2);
     }
 
     private static float sum8(float[] t, int o) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sinapse.api.Activation;
 import dev.sinapse.api.Rng;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /** The kernels' e^x and the Vector API tail; runs with {@code --add-modules jdk.incubator.vector}. */
@@ -19,6 +20,21 @@ class ExpTest {
         assertThat(Exp.exp(0f)).isEqualTo(1f);
         assertThat(Exp.exp(-1000f)).isBetween(0f, 1.2e-38f);
         assertThat(Exp.exp(Float.NEGATIVE_INFINITY)).isBetween(0f, 1.2e-38f);
+    }
+
+    @Test
+    void vectorExpGivesTheScalarBitsInEveryLane() {
+        float[] x = new float[8], out = new float[8];
+        Rng rng = new Rng(5);
+        for (int rep = 0; rep < 20_000; rep++) {
+            for (int i = 0; i < 8; i++) {
+                x[i] = (rng.nextFloat() - 0.9f) * 200f;
+            }
+            VectorTail.exp(FloatVector.fromArray(FloatVector.SPECIES_256, x, 0)).intoArray(out, 0);
+            for (int i = 0; i < 8; i++) {
+                assertThat(Float.floatToRawIntBits(out[i])).as("e^%s", x[i]).isEqualTo(Float.floatToRawIntBits(Exp.exp(x[i])));
+            }
+        }
     }
 
     private static final Activation RELU = new Activation() {

@@ -52,10 +52,10 @@ final class VectorMlpKernel implements BatchKernel {
     /** Rows carried through forward, loss and backward together. */
     static final int BLOCK = 64;
     /**
-     * Below this many rows a step's chunks run one after the other on the caller: the second core's chunk of a
-     * mini-batch of 32 took 60% longer than the first (W1, updated by the caller, and its dW1 partial cross
-     * between the cores every step), so two threads were no faster than one up to 64 rows and 1.6× faster at
-     * 128. The chunks, and so the result, are the same either way.
+     * Below this many rows a step runs on the caller, as one chunk: the second core's chunk of a mini-batch of 32
+     * took 60% longer than the first (W1, updated by the caller, and its dW1 partial cross between the cores
+     * every step), so two threads were no faster than one up to 64 rows and 1.6× faster at 128. The chunks
+     * depend on the batch size alone, so the result does not depend on the thread count.
      */
     static final int PARALLEL_ROWS = 128;
     /** Hidden units per register group of the backward pass. */
@@ -139,7 +139,8 @@ final class VectorMlpKernel implements BatchKernel {
             }
             runW1 = W1p;
         }
-        int size = FusedMlpKernel.chunkSize(m);
+        // a batch run on the caller alone is one chunk: no partial sums to add up (a function of m alone, as ever)
+        int size = m < PARALLEL_ROWS ? m : FusedMlpKernel.chunkSize(m);
         int tasks = (m + size - 1) / size;
         if (chunks.length < tasks) {
             Chunk[] more = Arrays.copyOf(chunks, tasks);
@@ -180,6 +181,10 @@ final class VectorMlpKernel implements BatchKernel {
     private void reduceRow(int r) {
         float[] acc = chunks[0].dW1;
         int o = r * K;
+        if (runTasks == 1) {
+            System.arraycopy(acc, o, W1.grad().data(), r * n, n);
+            return;
+        }
         if (runTasks == 2 && n == K) {
             // the usual mini-batch: the one sum straight into the gradient
             float[] p = chunks[1].dW1, grad = W1.grad().data();

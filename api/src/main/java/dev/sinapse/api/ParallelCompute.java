@@ -3,9 +3,11 @@ package dev.sinapse.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -33,6 +35,9 @@ public final class ParallelCompute implements Compute {
     /** Floats of partial sums a reduction may hold (16 MiB). */
     private static final long PARTIAL_BUDGET = 4L << 20;
 
+    /** How long an idle worker thread waits for work before it ends. */
+    static final long IDLE_SECONDS = 5;
+
     private final int threads;
     private final ExecutorService pool;
 
@@ -41,7 +46,16 @@ public final class ParallelCompute implements Compute {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonThreads());
+        if (threads == 1) {
+            this.pool = null;
+        } else {
+            // idle workers end after a few seconds and come back on demand: a program (or a test run) that makes
+            // many computes does not keep their threads for ever
+            ThreadPoolExecutor p = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemonThreads());
+            p.allowCoreThreadTimeOut(true);
+            this.pool = p;
+        }
     }
 
     /** A compute on {@code threads} threads: the caller's plus {@code threads − 1} daemon workers. */

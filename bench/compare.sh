@@ -4,7 +4,7 @@
 # Fashion-MNIST. Run by hand (not in CI); takes a few minutes. Prints the timings and their ratios.
 #
 #   bench/compare.sh                 # builds apps/target/sinapse.jar if missing
-#   SINAPSE="java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh
+#   SINAPSE="java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # one command instead of both kernels
 #   ITERATIONS=500 EPOCHS=10 THREADS=2 bench/compare.sh
 set -euo pipefail
 
@@ -44,14 +44,17 @@ with open(out, 'w') as f:
     np.savetxt(f, np.column_stack([y, X]).astype(np.int64), fmt='%d', delimiter=',')
 PY
 
-if [ -z "${SINAPSE:-}" ]; then
-    jar="$repo/apps/target/sinapse.jar"
-    if [ ! -f "$jar" ]; then
-        echo "== building $jar"
-        (cd "$repo" && ./mvnw -B -ntp -q package -DskipTests)
-    fi
-    # -Xmx300m: the run itself shows that training on 42,000 rows fits in 300 MB of heap
-    SINAPSE="java -Xmx300m -jar $jar"
+jar="$repo/apps/target/sinapse.jar"
+if [ -z "${SINAPSE:-}" ] && [ ! -f "$jar" ]; then
+    echo "== building $jar"
+    (cd "$repo" && ./mvnw -B -ntp -q package -DskipTests)
+fi
+# -Xmx300m: the runs themselves show that training on 42,000 rows fits in 300 MB of heap. Both kernels by default:
+# plain `java -jar`, and the Vector API one (what apps/bin/sinapse runs).
+if [ -n "${SINAPSE:-}" ]; then
+    kernels=("$SINAPSE")
+else
+    kernels=("java -Xmx300m -jar $jar" "java -Xmx300m --add-modules jdk.incubator.vector -jar $jar")
 fi
 
 value() { # value KEY LINE -> the number after KEY=
@@ -67,29 +70,32 @@ np_mini="$("$py" "$reference/numpy_minibatch.py" "$csv" 32 "$epochs" | tail -1)"
 echo "$np_mini"
 
 warm=20
-echo "== Sinapse bench: full batch, $warm warm-up + $((iterations - warm)) timed iterations ($iterations steps in all), $threads threads"
-out="$($SINAPSE bench --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads "$threads")"
-echo "$out"
-s_full="$(echo "$out" | tail -1)"
-echo "== Sinapse bench: batch 32, 2 warm-up + $((epochs - 2)) timed epochs, $threads threads"
-out="$($SINAPSE bench --data "$csv" --batch-size 32 --warmup 2 --iterations "$((epochs - 2))" --threads "$threads")"
-echo "$out"
-s_mini="$(echo "$out" | tail -1)"
+results=()
+for cmd in "${kernels[@]}"; do
+    echo "== Sinapse bench ($cmd): full batch, $warm warm-up + $((iterations - warm)) timed iterations ($iterations steps in all), $threads threads"
+    out="$($cmd bench --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads "$threads" 2>/dev/null)"
+    echo "$out"
+    s_full="$(echo "$out" | tail -1)"
+    echo "== Sinapse bench ($cmd): batch 32, 2 warm-up + $((epochs - 2)) timed epochs, $threads threads"
+    out="$($cmd bench --data "$csv" --batch-size 32 --warmup 2 --iterations "$((epochs - 2))" --threads "$threads" 2>/dev/null)"
+    echo "$out"
+    s_mini="$(echo "$out" | tail -1)"
+    results+=("$(value kernel "$s_full") $(value ms_per_iter "$s_full") $(value samples_per_s "$s_mini") $(value load_s "$s_full") $(value dev_acc "$s_full") $(value dev_acc "$s_mini") $(value peak_heap_mb "$s_full") $(value peak_heap_mb "$s_mini")")
+done
 
-np_ms="$(value ms_per_iter "$np_full")"; s_ms="$(value ms_per_iter "$s_full")"
-np_sps="$(value median_epoch_samples_per_s "$np_mini")"; s_sps="$(value samples_per_s "$s_mini")"
-np_load="$(value load_s "$np_full")"; s_load="$(value load_s "$s_full")"
 echo
 echo "== side by side (same machine, same session, same file)"
-"$py" - "$np_ms" "$s_ms" "$np_sps" "$s_sps" "$np_load" "$s_load" \
-    "$(value dev_acc "$np_full")" "$(value dev_acc "$s_full")" "$(value dev_acc "$np_mini")" "$(value dev_acc "$s_mini")" \
-    "$(value peak_heap_mb "$s_full")" "$(value peak_heap_mb "$s_mini")" <<'PY'
+"$py" - "$(value ms_per_iter "$np_full")" "$(value median_epoch_samples_per_s "$np_mini")" "$(value load_s "$np_full")" \
+    "$(value dev_acc "$np_full")" "$(value dev_acc "$np_mini")" "${results[@]}" <<'PY'
 import sys
-a = sys.argv[1:]
-np_ms, s_ms, np_sps, s_sps, np_load, s_load = map(float, a[:6])
-print(f"full batch   ms/iteration  NumPy {np_ms:8.1f}   Sinapse {s_ms:8.2f}   Sinapse is {np_ms / s_ms:5.1f}x faster")
-print(f"batch 32     samples/s     NumPy {np_sps:8.0f}   Sinapse {s_sps:8.0f}   Sinapse is {s_sps / np_sps:5.1f}x faster")
-print(f"CSV load     seconds       pandas {np_load:7.2f}   Sinapse {s_load:8.2f}   (Sinapse: read, check and split)")
-print(f"dev accuracy full batch    NumPy {a[6]}   Sinapse {a[7]}      mini-batch NumPy {a[8]}   Sinapse {a[9]}")
-print(f"Sinapse peak heap (MB)     full batch {a[10]}   mini-batch {a[11]}")
+np_ms, np_sps, np_load = map(float, sys.argv[1:4])
+np_acc_full, np_acc_mini = sys.argv[4:6]
+print(f"NumPy        full batch {np_ms:7.1f} ms/iteration   batch 32 {np_sps:9.0f} samples/s   pandas load {np_load:.2f} s"
+      f"   dev accuracy {np_acc_full} / {np_acc_mini}")
+for r in sys.argv[6:]:
+    kernel, ms, sps, load, acc_full, acc_mini, heap_full, heap_mini = r.split()
+    ms, sps, load = float(ms), float(sps), float(load)
+    print(f"Sinapse {kernel:>12}: full batch {ms:6.2f} ms ({np_ms / ms:4.1f}x faster)   batch 32 {sps:9.0f} samples/s"
+          f" ({sps / np_sps:4.1f}x)   load {load:.2f} s   dev accuracy {acc_full} / {acc_mini}"
+          f"   peak heap {heap_full} / {heap_mini} MB")
 PY

@@ -67,7 +67,17 @@ public final class FusedMlpKernel implements BatchKernel {
      * Whether {@code --add-modules jdk.incubator.vector} was given: then {@link VectorMlpKernel} does the same
      * work (no class of that module is loaded otherwise, so a plain {@code java -jar} runs this kernel).
      */
-    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * The Vector API kernel runs when Java has the module and the CPU has 256-bit vectors (AVX2 or better): on a
+     * smaller CPU the API's 256-bit operations would run in Java code, far slower than the plain kernel.
+     */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorMlpKernel.supported();
+
+    /** Whether {@link #tryCreate} picks the Vector API kernel in this JVM on this CPU. */
+    static boolean vectorKernelAvailable() {
+        return VECTOR_API;
+    }
 
     private final Param W1;
     private final Param b1;

@@ -114,6 +114,11 @@ final class VectorMlpKernel implements BatchKernel {
         this.W1p = new float[hp * K];
     }
 
+    /** Whether this CPU runs 256-bit float vectors natively (AVX2 or AVX-512 here; not SSE-only machines). */
+    static boolean supported() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= F.vectorBitSize();
+    }
+
     @Override
     public String name() {
         return "fused-vector";

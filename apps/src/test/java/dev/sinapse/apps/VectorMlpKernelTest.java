@@ -2,6 +2,7 @@ package dev.sinapse.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Dataset;
@@ -18,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Runs only with {@code --add-modules jdk.incubator.vector} (apps' surefire passes it). */
+/**
+ * Runs only with {@code --add-modules jdk.incubator.vector} (apps' surefire passes it), on a CPU with 256-bit
+ * vectors (else skipped).
+ */
 class VectorMlpKernelTest {
     private static final Registries REGISTRIES = Injection.registries();
     private static final float SCALE = 1f / 255;
@@ -59,6 +63,7 @@ class VectorMlpKernelTest {
     }
 
     private static BatchKernel vector(Experiment e, Network net, Loss loss, int threads) {
+        assumeTrue(FusedMlpKernel.vectorKernelAvailable(), "this CPU has no 256-bit vectors: the plain kernel runs");
         BatchKernel k = FusedMlpKernel.tryCreate(e, net, loss, threads).orElseThrow();
         assertThat(k.name()).as("the Vector API module is present in tests").isEqualTo("fused-vector");
         return k;

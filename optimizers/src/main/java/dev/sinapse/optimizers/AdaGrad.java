@@ -35,10 +35,13 @@ final class AdaGrad implements Optimizer {
             float[] theta = params.get(i).value().data();
             float[] g = params.get(i).grad().data();
             float[] G = sumOfSquares.of(i);
+            // in float: a loop the JIT vectorises (sqrt and division included), as the same loop in double is not
+            float a = (float) alpha, eps = (float) epsilon;
             for (int j = 0; j < theta.length; j++) {
-                double Gj = G[j] + (double) g[j] * g[j];
-                G[j] = (float) Gj;
-                theta[j] = (float) (theta[j] - alpha * g[j] / (Math.sqrt(Gj) + epsilon));
+                float gj = g[j];
+                float Gj = Math.fma(gj, gj, G[j]);
+                G[j] = Gj;
+                theta[j] -= a * gj / ((float) Math.sqrt(Gj) + eps);
             }
         }
     }

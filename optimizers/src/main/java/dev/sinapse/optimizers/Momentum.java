@@ -36,11 +36,20 @@ final class Momentum implements Optimizer {
             float[] theta = params.get(i).value().data();
             float[] g = params.get(i).grad().data();
             float[] v = velocity.of(i);
-            for (int j = 0; j < theta.length; j++) {
-                double vj = mu * v[j] + g[j];
-                v[j] = (float) vj;
-                double update = nesterov ? g[j] + mu * vj : vj;
-                theta[j] = (float) (theta[j] - alpha * update);
+            // in float: a loop the JIT vectorises, as the same loop in double is not
+            float m = (float) mu, a = (float) alpha;
+            if (nesterov) {
+                for (int j = 0; j < theta.length; j++) {
+                    float vj = Math.fma(m, v[j], g[j]);
+                    v[j] = vj;
+                    theta[j] -= a * Math.fma(m, vj, g[j]);
+                }
+            } else {
+                for (int j = 0; j < theta.length; j++) {
+                    float vj = Math.fma(m, v[j], g[j]);
+                    v[j] = vj;
+                    theta[j] = Math.fma(-a, vj, theta[j]);
+                }
             }
         }
     }

@@ -35,10 +35,13 @@ final class RmsProp implements Optimizer {
             float[] theta = params.get(i).value().data();
             float[] g = params.get(i).grad().data();
             float[] s = meanSquare.of(i);
+            // in float: a loop the JIT vectorises (sqrt and division included), as the same loop in double is not
+            float r = (float) rho, r1 = (float) (1 - rho), a = (float) alpha, eps = (float) epsilon;
             for (int j = 0; j < theta.length; j++) {
-                double sj = rho * s[j] + (1 - rho) * g[j] * g[j];
-                s[j] = (float) sj;
-                theta[j] = (float) (theta[j] - alpha * g[j] / (Math.sqrt(sj) + epsilon));
+                float gj = g[j];
+                float sj = Math.fma(r, s[j], r1 * gj * gj);
+                s[j] = sj;
+                theta[j] -= a * gj / ((float) Math.sqrt(sj) + eps);
             }
         }
     }

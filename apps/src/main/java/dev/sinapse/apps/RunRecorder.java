@@ -76,8 +76,15 @@ final class RunRecorder implements Trainer.Listener {
     public void onEpochEnd(Trainer t) {
         int every = t.experiment.getTraining().getCheckpointEveryEpochs();
         if (every > 0 && t.epoch % every == 0 && t.epoch < t.totalEpochs()) {
-            saveLast(t);
-            writing(() -> run.saveNumbered(finiteSnapshot(t), t.step, t.experiment.getTraining().getKeepCheckpoints()));
+            int keep = t.experiment.getTraining().getKeepCheckpoints();
+            writing(() -> {
+                Checkpoint c = finiteSnapshot(t);
+                run.saveLast(c);
+                savedStep = t.step;
+                if (keep > 0) {
+                    run.saveNumbered(c, t.step, keep);
+                }
+            });
         }
     }
 

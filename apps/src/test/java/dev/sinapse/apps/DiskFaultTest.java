@@ -54,7 +54,7 @@ class DiskFaultTest {
             Path out = mount.resolve("run");
             Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "article", "").toString(),
                     "--out", out.toString(), "--set", "training.epochs=40", "--set", "training.keep_checkpoints=100",
-                    "--set", "training.log_every=1000");
+                    "--set", "training.log_every=1000", "--set", "training.checkpoint_every_epochs=1");
 
             assertOneLineUserError(r);
             assertThat(r.err().strip()).matches("error: cannot write checkpoint " + Pattern.quote(out.toString())
@@ -116,7 +116,7 @@ class DiskFaultTest {
         String launcher = String.join(" ", Cli.childJava().stream().map(a -> "'" + a + "'").toList());
         String cmd = "ulimit -f " + limitKiB + " && exec " + launcher
                 + " train --quiet --config '" + config + "' --out '" + out + "'"
-                + " --set training.epochs=200 --set training.log_every=1";
+                + " --set training.epochs=200 --set training.log_every=1 --set training.checkpoint_every_epochs=1";
         Path outFile = tmp.resolve("stdout.txt"), errFile = tmp.resolve("stderr.txt");
         Process p = new ProcessBuilder("/bin/bash", "-c", cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

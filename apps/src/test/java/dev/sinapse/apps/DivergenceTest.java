@@ -81,7 +81,8 @@ class DivergenceTest {
         Path data = Cli.smallCsv(tmp, 300);
         Path out = tmp.resolve("overflow");
         Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "overflow", "").toString(),
-                "--out", out.toString(), "--set", "optimizer.learning_rate=1e39", "--set", "training.epochs=5");
+                "--out", out.toString(), "--set", "optimizer.learning_rate=1e39", "--set", "training.epochs=5",
+                "--set", "training.checkpoint_every_epochs=1");
 
         assertThat(r.code()).as(r.err()).isEqualTo(Main.USER_ERROR);
         assertThat(r.err()).doesNotContain("\tat ");

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * and {@link #validate} checks the values, so a saved config can be printed back as the user wrote it.
  */
 public final class ConfigFiles {
+    /** Full-batch runs save last.ckpt every this many steps (epochs) unless the config says otherwise. */
+    public static final int FULL_BATCH_CHECKPOINT_EVERY = 100;
+
     /** File name endings read as text format. */
     public static final List<String> TEXT_EXTENSIONS = List.of(".textproto", ".txtpb", ".pbtxt", ".prototxt");
     public static final String JSON_EXTENSION = ".json";
@@ -191,9 +194,10 @@ public final class ConfigFiles {
         if (!training.hasLogEvery()) {
             training.setLogEvery(10);
         }
-        // Not `optional` in the schema, so an explicit 0 cannot be told from absent: 0 means the default.
+        // Not `optional` in the schema, so an explicit 0 cannot be told from absent: 0 means the default, every
+        // epoch; in full batch an epoch is a single step, and saving after each one took a fifth of the article's run
         if (training.getCheckpointEveryEpochs() == 0) {
-            training.setCheckpointEveryEpochs(1);
+            training.setCheckpointEveryEpochs(training.getBatchSize() == 0 ? FULL_BATCH_CHECKPOINT_EVERY : 1);
         }
         EarlyStopping.Builder stopping = training.getEarlyStoppingBuilder();
         if (!stopping.hasRestoreBest()) {

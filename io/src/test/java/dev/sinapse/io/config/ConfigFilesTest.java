@@ -106,9 +106,16 @@ class ConfigFilesTest {
         assertThat(e.getOptimizer().getSchedule().getType()).isEqualTo("constant");
         assertThat(e.getTraining().getEpochs()).isEqualTo(1);
         assertThat(e.getTraining().getLogEvery()).isEqualTo(10);
-        assertThat(e.getTraining().getCheckpointEveryEpochs()).isEqualTo(1);
+        assertThat(e.getTraining().getBatchSize()).as("full batch").isZero();
+        assertThat(e.getTraining().getCheckpointEveryEpochs()).as("full batch: every 100 steps").isEqualTo(100);
         assertThat(e.getTraining().getEarlyStopping().getRestoreBest()).isTrue();
         assertThat(e.getData().getPath()).isEmpty();
+    }
+
+    @Test
+    void miniBatchRunsSaveLastEveryEpochByDefault() {
+        Experiment e = ConfigFiles.withDefaults(ConfigFiles.parseText("training { batch_size: 32 }", "x"));
+        assertThat(e.getTraining().getCheckpointEveryEpochs()).isEqualTo(1);
     }
 
     @Test

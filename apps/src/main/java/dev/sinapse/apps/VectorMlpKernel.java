@@ -93,7 +93,7 @@ final class VectorMlpKernel implements BatchKernel {
             Math.min(runTo, runFrom + (t + 1) * runSize), runInvM);
     private final IntConsumer reduceRow = this::reduceRow;
     private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(Block::new);
-    // the training pixels, K bytes a row, and their non-zero steps (two words per row), built once per dataset
+    // the training pixels, K bytes a row in the training order, and their labels, built once per dataset
     private Dataset rowsOf;
     private byte[] pixels;
     private float runScale;
@@ -295,8 +295,8 @@ final class VectorMlpKernel implements BatchKernel {
         }
 
         /**
-         * Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j], {@value #FR} rows × {@value #FU} units at a time over the steps
-         * where any of the rows has a non-zero pixel, then A1 = f(Z1). Each loaded W1 vector feeds six
+         * Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j], {@value #FR} rows × {@value #FU} units at a time over all
+         * {@value FusedMlpKernel#K} features, then A1 = f(Z1). Each loaded W1 vector feeds six
          * multiply-adds and each X vector two: twelve accumulators, the most that AVX2's sixteen registers hold
          * with their operands (measured: 1.4 multiply-adds per cycle, against 1.1 for two rows × five units).
          */
@@ -370,8 +370,8 @@ final class VectorMlpKernel implements BatchKernel {
         }
 
         /**
-         * dW1[r, p..p+7] += Σ_s dZ1[r][s]·X[s, p..p+7] over the rows s whose pixels p..p+7 are not all zero,
-         * {@value #G} units' lanes in registers while the block's rows go by.
+         * dW1[r, p..p+15] += Σ_s dZ1[r][s]·X[s, p..p+15] over the block's rows, {@value #G} units' lanes (ten
+         * accumulators) in registers while the rows go by.
          */
         private void backward(Chunk out, int S) {
             float[] g = out.dW1;

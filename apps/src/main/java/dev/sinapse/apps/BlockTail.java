@@ -8,8 +8,8 @@ import dev.sinapse.api.Activation;
 import java.util.Arrays;
 
 /**
- * The end of a fused step for a block of S rows, shared by both fused kernels (their hidden layers differ, this
- * part does not): Z2 = b2 + W2·A1, A2 = softmax(Z2) (max-shifted), the loss and hits, then dZ2 = (A2 − Y)/m,
+ * The end of a fused step for a block of S rows, in the plain fused kernel's loops ({@link VectorTail} is the
+ * Vector API kernel's, tested against this one): Z2 = b2 + W2·A1, A2 = softmax(Z2) (max-shifted), the loss and hits, then dZ2 = (A2 − Y)/m,
  * dW2 += dZ2·A1ᵀ, db2 += Σ dZ2, dZ1 = (W2ᵀ·dZ2) ⊙ f'(Z1), db1 += Σ dZ1. Arrays are indexed [unit][row in block].
  * One per worker's block buffers; reused from step to step.
  */

@@ -383,7 +383,7 @@ public final class FusedMlpKernel implements BatchKernel {
             }
         }
 
-        /** The shared tail ({@link BlockTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
+        /** The tail ({@link BlockTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
         private void loss(Chunk out, int S, float invM) {
             tail.loss = out.loss;
             tail.correct = out.correct;

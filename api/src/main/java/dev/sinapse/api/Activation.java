@@ -1,8 +1,8 @@
 package dev.sinapse.api;
 
 /**
- * An element-wise function A = f(Z) and its derivative. Wrapped as a layer by {@link ActivationLayer}, so
- * {@code type: "relu"} in a config is a layer like any other.
+ * An element-wise function A = f(Z) and its derivative. Wrapped as an {@link Elementwise} layer by the
+ * layers module, so {@code type: "relu"} in a config is a layer like any other.
  */
 public interface Activation {
     /** f(z). */

@@ -24,9 +24,4 @@ public interface Compute {
     static Compute serial() {
         return SerialCompute.INSTANCE;
     }
-
-    /** SIMD-friendly kernels on {@code threads} threads (daemon workers); bitwise the same for any thread count. */
-    static Compute parallel(int threads) {
-        return ParallelCompute.create(threads);
-    }
 }

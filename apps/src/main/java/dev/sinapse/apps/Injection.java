@@ -6,6 +6,8 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.kernels.Kernels;
+import dev.sinapse.kernels.KernelsModule;
 import dev.sinapse.layers.LayersModule;
 import dev.sinapse.optimizers.OptimizersModule;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ public final class Injection {
     }
 
     public static Injector create() {
-        List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new LayersModule(), new OptimizersModule()));
+        List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new LayersModule(), new OptimizersModule(), new KernelsModule()));
         for (Module plugin : ServiceLoader.load(Module.class)) {
             modules.add(plugin);
         }
@@ -37,5 +39,9 @@ public final class Injection {
 
     public static Registries registries() {
         return create().getInstance(Registries.class);
+    }
+
+    public static Kernels kernels() {
+        return create().getInstance(Kernels.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.CrossEntropyLoss;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.Matrix;
@@ -9,20 +10,18 @@ import java.util.Optional;
 /**
  * L = −(1/m) Σ_i log A[i, y_i].   A: m × n probabilities, y: m labels, Y its one-hot m × n.
  * dL/dA = −1/(m·A[i, y_i]) at the label, 0 elsewhere. Through softmax: dL/dZ = (A − Y)/m.
- * A is clamped at {@link #TINY} so a probability that underflowed to 0 gives a large finite loss instead of ∞;
+ * A is clamped at {@link CrossEntropyLoss#TINY} so a probability that underflowed to 0 gives a large finite loss instead of ∞;
  * the closed form through softmax never divides by A, which is why training uses it.
  */
-final class CrossEntropy implements Loss {
-    static final float TINY = 1e-30f;
-
+final class CrossEntropy implements CrossEntropyLoss {
     @Override
     public double value(Matrix A, int[] y) {
         Labels.check(A, y);
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
-            sum += Math.log(Math.max(A.get(i, y[i]), TINY));
+            sum += CrossEntropyLoss.nll(A.get(i, y[i]));
         }
-        return -sum / y.length;
+        return sum / y.length;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.Affine;
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerContext;
@@ -16,7 +17,7 @@ import java.util.List;
  * Rows are samples, hence X·Wᵀ rather than the tutorial's W·X. There is no 1/m here: the loss's gradient
  * already carries it. The three products go through {@link Compute}, so faster kernels plug in here unchanged.
  */
-final class Dense implements Layer {
+final class Dense implements Affine {
     private final String name;
     private final Param W;
     private final Param b;
@@ -46,6 +47,16 @@ final class Dense implements Layer {
     @Override
     public List<Param> params() {
         return List.of(W, b);
+    }
+
+    @Override
+    public Param weights() {
+        return W;
+    }
+
+    @Override
+    public Param bias() {
+        return b;
     }
 
     @Override

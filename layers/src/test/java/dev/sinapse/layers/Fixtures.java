@@ -12,7 +12,6 @@ import dev.sinapse.api.LayerSpec;
 import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
-import dev.sinapse.api.NetworkBuilder;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Rng;
 import java.util.List;

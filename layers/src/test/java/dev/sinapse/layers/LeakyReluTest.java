@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.ActivationLayer;
 import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;

@@ -2,7 +2,6 @@ package dev.sinapse.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sinapse.api.ActivationLayer;
 import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Matrix;
 import org.junit.jupiter.api.Test;

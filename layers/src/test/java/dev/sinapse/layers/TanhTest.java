@@ -3,7 +3,6 @@ package dev.sinapse.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.ActivationLayer;
 import dev.sinapse.api.GradientCheck;
 import org.junit.jupiter.api.Test;
 

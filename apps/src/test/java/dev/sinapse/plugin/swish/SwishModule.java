@@ -3,6 +3,7 @@ package dev.sinapse.plugin.swish;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import dev.sinapse.api.ActivationFactory;
+import dev.sinapse.apps.Injection;
 
 /**
  * The plug-in's public face: adds "swish" to the activations. Listed in

@@ -1,5 +1,6 @@
 package dev.sinapse.io.checkpoint;
 
+import dev.sinapse.io.files.AtomicFiles;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.proto.Checkpoint;
 import java.io.IOException;

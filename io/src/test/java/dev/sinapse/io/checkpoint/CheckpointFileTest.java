@@ -9,6 +9,7 @@ import com.google.protobuf.Message;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.CheckpointProto;
+import com.google.protobuf.UnknownFieldSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -121,22 +122,38 @@ class CheckpointFileTest {
 
     /**
      * A file written by format 1, committed to the tests: it must load in every later version. It holds
-     * {@link SampleCheckpoints#full()} as of format 1; a field added later must be cleared from full() here.
+     * {@link SampleCheckpoints#format1()} and the since retired schedule field (33), now an unknown field.
      */
     @Test
     void goldenFormat1FileStillLoads() throws IOException {
-        Path file = dir.resolve("golden-v1.ckpt");
-        try (InputStream in = getClass().getResourceAsStream("golden-v1.ckpt")) {
-            assertThat(in).as("golden-v1.ckpt on the test classpath").isNotNull();
-            Files.copy(in, file);
-        }
-
-        Checkpoint golden = CheckpointFile.read(file);
+        Checkpoint golden = CheckpointFile.read(golden("golden-v1.ckpt"));
 
         assertThat(golden.getFormatVersion()).isEqualTo(1);
         assertThat(golden.getPosition().getStep()).isEqualTo(123);
         assertThat(golden.getParams(0).getName()).isEqualTo("hidden.W");
+        assertThat(golden.getUnknownFields().hasField(33)).as("the retired schedule field").isTrue();
+        assertThat(golden.toBuilder().setUnknownFields(UnknownFieldSet.getDefaultInstance()).build())
+                .isEqualTo(SampleCheckpoints.format1());
+    }
+
+    /** The format-2 golden file: {@link SampleCheckpoints#full()}, with the kernel and the trainer state named. */
+    @Test
+    void goldenFormat2FileStillLoads() throws IOException {
+        Checkpoint golden = CheckpointFile.read(golden("golden-v2.ckpt"));
+
+        assertThat(golden.getFormatVersion()).isEqualTo(2);
+        assertThat(golden.getKernel()).isEqualTo("fused");
+        assertThat(golden.getTrainer().getPendingRows()).isEqualTo(9);
         assertThat(golden).isEqualTo(SampleCheckpoints.full());
+    }
+
+    private Path golden(String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream(name)) {
+            assertThat(in).as(name + " on the test classpath").isNotNull();
+            Files.copy(in, file);
+        }
+        return file;
     }
 
     // ---- damaged and hostile files -------------------------------------------------------------------------

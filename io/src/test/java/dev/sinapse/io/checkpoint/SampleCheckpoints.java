@@ -10,6 +10,7 @@ import dev.sinapse.io.proto.OptimizerState;
 import dev.sinapse.io.proto.Provenance;
 import dev.sinapse.io.proto.RngState;
 import dev.sinapse.io.proto.Tensor;
+import dev.sinapse.io.proto.TrainerState;
 import dev.sinapse.io.proto.TrainingPosition;
 
 /** Checkpoints for the tests, built by hand so their content is known independently of the reader. */
@@ -48,8 +49,22 @@ final class SampleCheckpoints {
 
     /** A checkpoint with every field of checkpoint.proto set to a non-default value. */
     static Checkpoint full() {
-        return Checkpoint.newBuilder()
+        return format1().toBuilder()
                 .setFormatVersion(CheckpointFormat.CURRENT_VERSION)
+                .setKernel("fused")
+                .setTrainer(TrainerState.newBuilder().setEvaluationsWithoutImprovement(1).setStoppedEarly(true)
+                        .setElapsedSeconds(30.25).setPendingLossSum(12.5).setPendingCorrect(7).setPendingRows(9)
+                        .addBestParams(tensor("hidden.W", 3, 2, 1, 2, 3, 4, 5, 6)))
+                .build();
+    }
+
+    /**
+     * What golden-v1.ckpt holds, less its schedule state (field 33, since retired: a format-2 reader keeps it as an
+     * unknown field): every field format 1 had, set to a non-default value.
+     */
+    static Checkpoint format1() {
+        return Checkpoint.newBuilder()
+                .setFormatVersion(1)
                 .setConfigText(CONFIG_TEXT)
                 .setConfig(config())
                 .addParams(tensor("hidden.W", 3, 2, 0.5f, -0.25f, 1e-7f, -0f, Float.MIN_VALUE, 3.4e38f))
@@ -81,9 +96,6 @@ final class SampleCheckpoints {
                 .setEarlyStopping(NamedState.newBuilder().setOwner("early_stopping")
                         .addTensors(tensor("best_W", 1, 1, 7))
                         .putLongs("bad_evaluations", 1).putDoubles("best", 0.86))
-                .setSchedule(NamedState.newBuilder().setOwner("cosine")
-                        .addTensors(tensor("lr_trace", 1, 2, 0.01f, 0.005f))
-                        .putLongs("warmup_done", 1).putDoubles("last_rate", 0.005))
                 .setProvenance(Provenance.newBuilder()
                         .setSinapseVersion("0.1.0-SNAPSHOT").setJavaVersion("17.0.15").setOs("Linux amd64")
                         .setCreatedAt("2026-11-27T06:40:12Z")

@@ -1,0 +1,97 @@
+package dev.sinapse.apps.cli;
+
+import dev.sinapse.api.SinapseException;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+/**
+ * {@code java -jar sinapse.jar <command>}. Exit codes: 0 success, 2 a user error (bad flag, file or config; one
+ * line on stderr), 1 an internal failure (with its stack trace, since it is a bug to report).
+ */
+@Command(name = "sinapse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A neural-network framework written from scratch in Java.",
+        subcommands = {TrainCommand.class, BenchCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
+                PlotCommand.class, InspectCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USER_ERROR = 2;
+    public static final int INTERNAL_ERROR = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        // pictures are drawn off-screen; without this a desktop may show a window icon for a command-line tool
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line with the given streams; returns the exit code. The entry point tests use. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SinapseException) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return USER_ERROR;
+            }
+            err.println("internal error: " + e);
+            e.printStackTrace(err);
+            err.flush();
+            return INTERNAL_ERROR;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + describe(ex));
+            CommandLine where = ex.getCommandLine();
+            // "help train" rather than "train --help": it works whether or not a subcommand declares --help
+            err.println("(see: sinapse " + (where.getParent() == null ? "--help" : "help " + where.getCommandName()) + ")");
+            err.flush();
+            return USER_ERROR;
+        });
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // a config or file asking for more than the heap holds: the user's remedy, not a bug to report
+            err.println("error: out of memory (the Java heap is limited to " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): the network, batch or data set is too large; make it smaller or give Java more memory, e.g. java -Xmx4g -jar sinapse.jar ...");
+            err.flush();
+            return USER_ERROR;
+        }
+    }
+
+    /** picocli's message, with the commands listed for an unknown one and the closest name when there is one. */
+    private static String describe(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return ex.getMessage();
+        }
+        List<String> close = u.getSuggestions();
+        String hint = close.isEmpty() ? "" : " (did you mean '" + close.get(0) + "'?)";
+        CommandLine cmd = ex.getCommandLine();
+        if (!u.isUnknownOption() && cmd.getParent() == null) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'" + hint + "; commands: "
+                    + String.join(", ", cmd.getSubcommands().keySet());
+        }
+        // only the first: picocli also lists the unknown option's value ("Unknown options: '--resum', 'x.ckpt'")
+        return u.isUnknownOption() ? "Unknown option: '" + u.getUnmatched().get(0) + "'" + hint : ex.getMessage();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sinapse " + version()};
+        }
+    }
+
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sinapse.apps.cli;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.inference.TrainedModel;
+import dev.sinapse.apps.report.Charts;
+import dev.sinapse.apps.report.DigitArt;
+import dev.sinapse.io.data.KaggleCsv;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code show --checkpoint CKPT --data FILE --index N [--png FILE]}: the tutorial's {@code test_prediction}: one
+ * row's prediction, its label when the file has one, the most probable classes and the digit drawn with shade
+ * characters. Reads the file a batch at a time up to the row.
+ */
+@Command(name = "show", description = "Show one digit of a CSV: the model's prediction, the label, and the picture.")
+public final class ShowCommand implements Callable<Integer> {
+    private static final int TOP = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint written by train (e.g. runs/…/best.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "A Kaggle-style CSV, labelled or not (test.csv); plain or .gz.")
+    Path data;
+
+    @Option(names = "--index", required = true, paramLabel = "N", description = "The row to show, counting from 0 (row 0 is the line after the header).")
+    long index;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Also write the digit, enlarged, with the prediction and label, as a PNG.")
+    Path png;
+
+    @Option(names = "--ascii", description = "Draw with ASCII characters instead of Unicode shades.")
+    boolean ascii;
+
+    @Override
+    public Integer call() {
+        if (index < 0) {
+            throw new SinapseException("--index " + index + ": expected a row number from 0");
+        }
+        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries());
+        Dataset row = find(model);
+        Matrix A = model.outputs(row);
+        int predicted = A.argmaxRow(0);   // as predict and evaluate decide
+        float[] p = model.probabilities(A).data();
+        int label = row.hasLabels() ? row.label(0) : -1;
+        int side = DigitArt.side(row.features());
+        int[] pixels = new int[row.features()];
+        for (int j = 0; j < pixels.length; j++) {
+            pixels[j] = row.pixel(0, j);
+        }
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "row %d of %s, by %s%n", index, data, model.describe());
+        out.printf(Locale.ROOT, "prediction: %d (probability %.4f)%n", predicted, p[predicted]);
+        if (label >= 0) {
+            out.printf(Locale.ROOT, "label:      %d (%s)%n", label, label == predicted ? "right" : "wrong");
+        } else {
+            out.printf(Locale.ROOT, "label:      none (%s has no '%s' column)%n", data, model.labelColumn());
+        }
+        StringBuilder top = new StringBuilder("top " + Math.min(TOP, p.length) + ":     ");
+        for (int k : ranked(p, TOP)) {
+            top.append(String.format(Locale.ROOT, "%d %.4f   ", k, p[k]));
+        }
+        out.println(top.toString().stripTrailing());
+        if (side > 0) {
+            boolean unicode = !ascii && DigitArt.unicodeByDefault();
+            DigitArt.lines(pixels, side, unicode).forEach(out::println);
+        } else {
+            out.printf(Locale.ROOT, "(%d pixels do not form a square image: no picture)%n", pixels.length);
+        }
+        if (png != null) {
+            if (side <= 0) {
+                throw new SinapseException("--png: " + data + " has " + pixels.length + " pixels per row, not a square image");
+            }
+            String caption = String.format(Locale.ROOT, "row %d of %s · p = %.3f", index, EvaluateCommand.fileName(data), p[predicted]);
+            Charts.digit(pixels, side, predicted, label, p, caption, png);
+            out.println("picture: " + png);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The requested row as a one-row dataset; reading on to the end only to say how many rows there are. */
+    private Dataset find(TrainedModel model) {
+        long seen = 0;
+        try (KaggleCsv.Batches batches = model.open(data)) {
+            for (Dataset b = batches.next(); b != null; b = batches.next()) {
+                if (index < seen + b.size()) {
+                    int i = (int) (index - seen);
+                    Dataset row = b.slice(i, i + 1);
+                    if (row.hasLabels()) {
+                        model.checkLabel(row.label(0), data, index);
+                    }
+                    return row;
+                }
+                seen += b.size();
+            }
+        }
+        throw new SinapseException("--index " + index + ": " + data + " has " + seen + " rows (0.." + (seen - 1) + ")");
+    }
+
+    /** The {@code n} most probable classes, most probable first. */
+    private static List<Integer> ranked(float[] p, int n) {
+        List<Integer> ks = new ArrayList<>();
+        for (int k = 0; k < p.length; k++) {
+            ks.add(k);
+        }
+        ks.sort((a, b) -> Float.compare(p[b], p[a]));
+        return ks.subList(0, Math.min(n, ks.size()));
+    }
+}

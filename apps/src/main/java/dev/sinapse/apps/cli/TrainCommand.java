@@ -1,0 +1,232 @@
+package dev.sinapse.apps.cli;
+
+import com.google.inject.Injector;
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.report.Describe;
+import dev.sinapse.apps.training.Checkpoints;
+import dev.sinapse.apps.training.Metrics;
+import dev.sinapse.apps.training.Provenances;
+import dev.sinapse.apps.training.RunRecorder;
+import dev.sinapse.apps.training.Trainer;
+import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.checkpoint.RunDirectory;
+import dev.sinapse.io.config.Experiments;
+import dev.sinapse.io.config.Overrides;
+import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.io.proto.Provenance;
+import dev.sinapse.kernels.Kernels;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code train [--config FILE] [--set k=v]... [--out DIR] | train --resume CKPT [--set k=v]...}. With no config, the
+ * tutorial's experiment on the bundled digits. Ctrl-C saves last.ckpt before exiting.
+ */
+@Command(name = "train", description = "Train a network described by a config file (default: the article's network on the bundled MNIST sample).")
+public final class TrainCommand implements Callable<Integer> {
+    /** Fields a resumed run may change: they do not alter the model, the data split or the random streams. */
+    static final List<String> SAFE_ON_RESUME = List.of("training.epochs", "training.log_every", "training.threads",
+            "training.checkpoint_every_epochs", "training.keep_checkpoints", "training.early_stopping.", "data.path", "name");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Experiment file (.textproto or .json). Default: the bundled article config.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a config field, e.g. training.epochs=50 or optimizer.learning_rate=0.05. Repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
+    Path resume;
+
+    @Option(names = "--quiet", description = "Print only the final result.")
+    boolean quiet;
+
+    @Option(names = "--log-every", paramLabel = "N", description = "Log (print, and add a metrics.csv row) every N steps; same as --set training.log_every=N.")
+    Integer logEvery;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (resume != null && config != null) {
+            throw new SinapseException("--resume and --config cannot be used together: the checkpoint holds its config");
+        }
+        if (logEvery != null) {
+            if (logEvery <= 0) {
+                throw new SinapseException("--log-every " + logEvery + ": expected a positive number of steps");
+            }
+            sets.add("training.log_every=" + logEvery);
+        }
+        Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
+        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
+        Injector injector = Injection.create();
+        Registries registries = injector.getInstance(Registries.class);
+
+        long t0 = System.nanoTime();
+        Dataset all = Experiments.loadData(loaded);
+        Experiments.Split split = Experiments.split(all, loaded.experiment().getData());
+        String sha = Provenances.dataSha256(loaded);
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        if (ckpt != null && !ckpt.getProvenance().getDataSha256().isEmpty() && !ckpt.getProvenance().getDataSha256().equals(sha)) {
+            throw new SinapseException(resume + ": the training data changed since this checkpoint (SHA-256 "
+                    + shortSha(ckpt.getProvenance().getDataSha256()) + "… then, " + shortSha(sha) + "… now); resuming would not continue the same run");
+        }
+        Trainer trainer = Trainer.create(loaded.experiment(), registries, split, injector.getInstance(Kernels.class),
+                Experiments.threads(loaded.experiment()));
+        if (ckpt != null) {
+            Checkpoints.restore(trainer, ckpt, resume);
+            if (trainer.finished()) {
+                // nothing to train: leave the run directory (metrics.csv, curves.png, checkpoints) as it is
+                out.printf(Locale.ROOT, "%s: this run already finished at step %d (epoch %d of %d)%s; nothing to do%n",
+                        resume, trainer.step(), trainer.epoch(), trainer.totalEpochs(),
+                        trainer.stoppedEarly() ? ", stopped early" : "; raise training.epochs with --set to train on");
+                out.flush();
+                return 0;
+            }
+        }
+        Provenance provenance = Provenances.of(loaded, sha, split);
+        Path dir = this.out != null ? this.out
+                : ckpt != null ? resume.toAbsolutePath().getParent()
+                : RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
+        RunRecorder recorder = new RunRecorder(new RunDirectory(dir), provenance);
+
+        if (!quiet) {
+            out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
+                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), all.source(), loadSeconds);
+            out.printf(Locale.ROOT, "network: %s; %d parameters; %d epochs of %d steps (batch %d); run directory %s%n",
+                    Describe.network(trainer.network()), Describe.parameterCount(trainer.network()),
+                    trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);
+            out.printf(Locale.ROOT, "kernel: %s%n", trainer.kernel());
+            if (ckpt != null) {
+                out.printf(Locale.ROOT, "resuming at step %d (epoch %d) from %s%n", trainer.step(), trainer.epoch(), resume);
+            }
+            out.flush();
+        }
+        Trainer.Listener reporter = quiet ? new Trainer.Listener() { } : new ConsoleReporter(out);
+        Trainer.Listener both = new Trainer.Listener() {
+            @Override
+            public void onStart(Trainer t) {
+                recorder.onStart(t);
+                reporter.onStart(t);
+            }
+
+            @Override
+            public void onLog(Trainer t, Metrics m) {
+                reporter.onLog(t, m);
+                recorder.onLog(t, m);
+            }
+
+            @Override
+            public void onStep(Trainer t) {
+                reporter.onStep(t);
+            }
+
+            @Override
+            public void onEpochEnd(Trainer t) {
+                recorder.onEpochEnd(t);
+            }
+
+            @Override
+            public void onEnd(Trainer t) {
+                recorder.onEnd(t);
+                reporter.onEnd(t);
+            }
+        };
+
+        // Ctrl-C / SIGTERM: the hook asks the loop to stop at the next step boundary and waits for the save
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                saved.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sinapse-save-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            trainer.run(both, stop::get);
+            if (stop.get() && !trainer.finished()) {
+                Path last = recorder.saveLast(trainer);
+                recorder.closeMetrics();
+                PrintWriter err = spec.commandLine().getErr();
+                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d); saved %s%nresume with: java -jar sinapse.jar train --resume %s%n",
+                        trainer.step(), trainer.epoch(), last, last);
+                err.flush();
+                return 130;
+            }
+        } catch (Trainer.Diverged e) {
+            recorder.closeMetrics();
+            throw new SinapseException(e.getMessage() + "; " + recorder.lastGood());
+        } finally {
+            try {
+                recorder.closeMetrics();
+            } catch (SinapseException secondary) {
+                // an error already on its way out is the one to report
+            }
+            if (reporter instanceof ConsoleReporter live) {
+                live.endLine();   // an interruption or error message starts on its own line
+            }
+            saved.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already exiting: the hook is running and has been released above
+            }
+        }
+        Trainer.Evaluation tr = trainer.evaluate(split.train());
+        Trainer.Evaluation dv = trainer.evaluate(split.dev());
+        if (trainer.stoppedEarly()) {
+            out.printf(Locale.ROOT, "early stopping at step %d: no dev improvement in %d evaluations; best dev accuracy %.4f at step %d%n",
+                    trainer.step(), loaded.experiment().getTraining().getEarlyStopping().getPatience(), trainer.bestDevAccuracy(), trainer.bestStep());
+        }
+        out.printf(Locale.ROOT, "done: train accuracy %.4f, dev accuracy %.4f, %d steps in %.1f s; saved %s%n",
+                tr.accuracy(), dv.accuracy(), trainer.step(), trainer.elapsedSeconds(), recorder.dir().resolve("last.ckpt"));
+        out.println(PlotCommand.afterTraining(recorder.metricsFile(), recorder.dir().resolve(PlotCommand.CURVES)));
+        out.flush();
+        return 0;
+    }
+
+    private Experiments.Loaded resumedConfig(Checkpoint ckpt) {
+        Experiment before = ckpt.getConfig();
+        Experiments.Loaded l = Experiments.resolve(before, sets, Path.of("").toAbsolutePath(), resume.toString());
+        for (String path : Overrides.changedPaths(before, l.experiment())) {
+            boolean safe = SAFE_ON_RESUME.stream().anyMatch(s -> s.endsWith(".") ? path.startsWith(s) : path.equals(s));
+            if (!safe) {
+                throw new SinapseException("--set " + path + ": cannot be changed when resuming " + resume
+                        + " (it would not continue the same run); safe to change: " + String.join(", ", SAFE_ON_RESUME).replace(".,", ".*,"));
+            }
+        }
+        return l;
+    }
+
+    private static String shortSha(String s) {
+        return s.length() > 12 ? s.substring(0, 12) : s;
+    }
+
+    private static String name(Experiments.Loaded l) {
+        String n = l.experiment().getName();
+        return n.isEmpty() ? "experiment" : "'" + n + "'";
+    }
+}

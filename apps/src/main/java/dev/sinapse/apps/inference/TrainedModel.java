@@ -1,0 +1,138 @@
+package dev.sinapse.apps.inference;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.Loss;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
+import dev.sinapse.api.Options;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.api.SoftmaxOutput;
+import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.Experiment;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A network rebuilt from a checkpoint alone, with the preprocessing it was trained with (pixel scale, label
+ * column) and its loss: what evaluate, predict and show run. Data is read in batches of {@link #BATCH_ROWS}, so
+ * a file of any length needs the memory of one batch.
+ */
+public final class TrainedModel {
+    public static final int BATCH_ROWS = 1000;
+
+    private final Path file;
+    private final Checkpoint checkpoint;
+    private final Network network;
+    private final Loss loss;
+    private final float scale;
+    private final Compute compute = Compute.serial();
+
+    private TrainedModel(Path file, Checkpoint checkpoint, Network network, Loss loss) {
+        this.file = file;
+        this.checkpoint = checkpoint;
+        this.network = network;
+        this.loss = loss;
+        this.scale = 1f / checkpoint.getConfig().getData().getPixelScale();
+    }
+
+    public static TrainedModel load(Path ckpt, Registries registries) {
+        Checkpoint c = CheckpointFile.read(ckpt);
+        Experiment e = c.getConfig();
+        Network net = Models.load(c, ckpt, registries);
+        Loss loss;
+        try {
+            Options o = new Options("loss '" + e.getLoss().getType() + "'", e.getLoss().getOptionsMap());
+            loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(o);
+        } catch (SinapseException x) {
+            throw new SinapseException(ckpt + ": " + x.getMessage());
+        }
+        return new TrainedModel(ckpt, c, net, loss);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public String labelColumn() {
+        return checkpoint.getConfig().getData().getLabelColumn();
+    }
+
+    public int classes() {
+        return network.outputSize();
+    }
+
+    /** "runs/x/last.ckpt ('article', step 500)": how messages and reports name the model. */
+    public String describe() {
+        String name = checkpoint.getConfig().getName();
+        return file + " (" + (name.isEmpty() ? "" : "'" + name + "', ") + "step " + checkpoint.getPosition().getStep() + ")";
+    }
+
+    /** Opens {@code data} for reading in batches; a labelled file is one whose header has the label column. */
+    public KaggleCsv.Batches open(Path data) {
+        KaggleCsv.Batches b = KaggleCsv.open(data, labelColumn(), BATCH_ROWS);
+        if (b.features() != network.inputSize()) {
+            b.close();
+            throw new SinapseException(data + " line 1: the header has " + b.features() + " pixel columns, but the model in "
+                    + file + " takes " + network.inputSize() + " inputs");
+        }
+        return b;
+    }
+
+    /** The network's output for every row of {@code batch}: rows × classes, in inference mode. */
+    public Matrix outputs(Dataset batch) {
+        Matrix X = batch.batch(batch.naturalOrder(), 0, batch.size(), scale);
+        return network.forward(X, Pass.inference(compute));
+    }
+
+    /**
+     * Class probabilities from the outputs: the outputs themselves when the network ends in softmax; otherwise
+     * (a network trained with mse on raw or sigmoid outputs, say) their softmax, so each row still sums to 1.
+     */
+    public Matrix probabilities(Matrix outputs) {
+        List<Layer> layers = network.layers();
+        if (!layers.isEmpty() && layers.get(layers.size() - 1) instanceof SoftmaxOutput) {
+            return outputs;
+        }
+        Matrix P = new Matrix(outputs.rows(), outputs.cols());
+        for (int i = 0; i < outputs.rows(); i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < outputs.cols(); k++) {
+                max = Math.max(max, outputs.get(i, k));
+            }
+            double sum = 0;
+            for (int k = 0; k < outputs.cols(); k++) {
+                sum += Math.exp(outputs.get(i, k) - max);
+            }
+            for (int k = 0; k < outputs.cols(); k++) {
+                P.set(i, k, (float) (Math.exp(outputs.get(i, k) - max) / sum));
+            }
+        }
+        return P;
+    }
+
+    /** Fails with the file and row (counted from 0, as show's --index) when a label is not one of the outputs. */
+    public void checkLabel(int label, Path data, long row) {
+        if (label >= classes()) {
+            throw new SinapseException(data + ", row " + row + ": label " + label + ", but the model in " + file
+                    + " has " + classes() + " outputs (classes 0.." + (classes() - 1) + ")");
+        }
+    }
+}

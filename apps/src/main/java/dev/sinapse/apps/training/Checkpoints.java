@@ -1,0 +1,188 @@
+package dev.sinapse.apps.training;
+
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.api.State;
+import dev.sinapse.apps.inference.Models;
+import dev.sinapse.io.checkpoint.CheckpointFormat;
+import dev.sinapse.io.checkpoint.Tensors;
+import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.proto.BestMetric;
+import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.MetricRecord;
+import dev.sinapse.io.proto.NamedState;
+import dev.sinapse.io.proto.OptimizerState;
+import dev.sinapse.io.proto.Provenance;
+import dev.sinapse.io.proto.RngState;
+import dev.sinapse.io.proto.Tensor;
+import dev.sinapse.io.proto.TrainerState;
+import dev.sinapse.io.proto.TrainingPosition;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Between a {@link Trainer} and a {@link Checkpoint} message: the model and optimizer slots through their public
+ * accessors, the rest as the {@link TrainingState} value. Writes format 2; reads formats 1 and 2.
+ */
+public final class Checkpoints {
+    /** Format 1: the prefix of the key naming the batch kernel ("kernel:fused-vector" = 1). */
+    private static final String KERNEL = "kernel:";
+    private static final String SHUFFLE = "shuffle";
+    private static final String DROPOUT = "dropout";
+
+    private Checkpoints() {
+    }
+
+    /** The whole run as a checkpoint message. */
+    public static Checkpoint snapshot(Trainer t, Provenance provenance) {
+        TrainingState s = t.state();
+        String optimizer = t.experiment().getOptimizer().getType();
+        Checkpoint.Builder c = Checkpoint.newBuilder()
+                .setFormatVersion(CheckpointFormat.CURRENT_VERSION)
+                .setConfigText(ConfigFiles.toText(t.experiment()))
+                .setConfig(t.experiment())
+                .addAllParams(params(t.network().params()))
+                .setOptimizer(OptimizerState.newBuilder().setType(optimizer)
+                        .setState(Tensors.toProto(optimizer, t.optimizer().state())))
+                .setPosition(TrainingPosition.newBuilder()
+                        .setEpoch(s.epoch()).setStep(s.step()).setBatchInEpoch(s.batchInEpoch()).setFinished(s.finished()))
+                .addRngs(RngState.newBuilder().setName(SHUFFLE).setState(s.shuffleRng()))
+                .addRngs(RngState.newBuilder().setName(DROPOUT).setState(s.dropoutRng()))
+                .setKernel(s.kernel())
+                .setProvenance(provenance);
+        for (Layer l : t.network().layers()) {
+            State ls = l.state();
+            if (!ls.isEmpty()) {
+                c.addLayerStates(Tensors.toProto(l.name(), ls));
+            }
+        }
+        if (s.epochOrder() != null) {
+            for (int i : s.epochOrder()) {
+                c.addEpochOrder(i);
+            }
+        }
+        for (Metrics m : s.history()) {
+            c.addHistory(MetricRecord.newBuilder().setStep(m.step()).setEpoch(m.epoch()).setLoss(m.loss())
+                    .setTrainAccuracy(m.trainAccuracy()).setDevLoss(m.devLoss()).setDevAccuracy(m.devAccuracy())
+                    .setLearningRate(m.learningRate()).setElapsedSeconds(m.elapsedSeconds()));
+        }
+        if (s.best() != null) {
+            c.setBest(BestMetric.newBuilder().setMetric("dev_accuracy").setValue(s.best().devAccuracy()).setStep(s.best().step()));
+        }
+        TrainerState.Builder ts = TrainerState.newBuilder()
+                .setEvaluationsWithoutImprovement(s.evaluationsWithoutImprovement())
+                .setStoppedEarly(s.stoppedEarly())
+                .setElapsedSeconds(s.elapsedSeconds())
+                .setPendingLossSum(s.pending().lossSum())
+                .setPendingCorrect(s.pending().correct())
+                .setPendingRows(s.pending().rows());
+        if (s.bestParams() != null) {
+            List<Param> ps = t.network().params();
+            for (int i = 0; i < ps.size(); i++) {
+                ts.addBestParams(Tensors.toProto(ps.get(i).name(), s.bestParams().get(i)));
+            }
+        }
+        return c.setTrainer(ts).build();
+    }
+
+    private static List<Tensor> params(List<Param> ps) {
+        List<Tensor> out = new ArrayList<>();
+        for (Param p : ps) {
+            out.add(Tensors.toProto(p.name(), p.value()));
+        }
+        return out;
+    }
+
+    /**
+     * Puts a checkpoint's state into a trainer freshly built from the checkpoint's config. Fails with the file
+     * name when the tensors do not match the network the config builds.
+     */
+    public static void restore(Trainer t, Checkpoint c, Path file) {
+        Models.restore(t.network(), c, file);
+        String optimizer = t.experiment().getOptimizer().getType();
+        if (!c.getOptimizer().getType().equals(optimizer)) {
+            throw new SinapseException(file + ": optimizer state is for '" + c.getOptimizer().getType() + "', config says '" + optimizer + "'");
+        }
+        t.optimizer().restore(Models.toState(c.getOptimizer().getState(), file));
+        t.restore(state(c, t.network().params(), file), file.toString());
+    }
+
+    /** The checkpoint's training state; format 1 kept the trainer's numbers and the kernel in early_stopping. */
+    public static TrainingState state(Checkpoint c, List<Param> params, Path file) {
+        long shuffle = 0, dropout = 0;
+        for (RngState r : c.getRngsList()) {
+            switch (r.getName()) {
+                case SHUFFLE -> shuffle = r.getState();
+                case DROPOUT -> dropout = r.getState();
+                default -> {
+                }
+            }
+        }
+        TrainingPosition pos = c.getPosition();
+        int[] order = null;
+        if (pos.getBatchInEpoch() > 0) {
+            order = new int[c.getEpochOrderCount()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = c.getEpochOrder(i);
+            }
+        }
+        List<Metrics> history = new ArrayList<>();
+        for (MetricRecord m : c.getHistoryList()) {
+            history.add(new Metrics(m.getStep(), m.getEpoch(), m.getLoss(), m.getTrainAccuracy(), m.getDevLoss(),
+                    m.getDevAccuracy(), m.getLearningRate(), m.getElapsedSeconds()));
+        }
+        TrainingState.Best best = c.hasBest() ? new TrainingState.Best(c.getBest().getValue(), c.getBest().getStep()) : null;
+        TrainerState ts = c.getFormatVersion() >= 2 ? c.getTrainer() : trainerOfFormat1(c, file);
+        List<Matrix> bestParams = null;
+        if (ts.getBestParamsCount() > 0) {
+            bestParams = new ArrayList<>();
+            for (Param p : params) {
+                Tensor x = ts.getBestParamsList().stream().filter(b -> b.getName().equals(p.name())).findFirst()
+                        .orElseThrow(() -> new SinapseException(file + ": has no best weights for '" + p.name() + "'"));
+                Matrix m = Models.toMatrix(x, file);
+                if (!m.sameShape(p.value())) {
+                    throw new SinapseException(file + ": best weights '" + p.name() + "' are " + m.shape()
+                            + ", but the network expects " + p.value().shape());
+                }
+                bestParams.add(m);
+            }
+        }
+        String kernel = c.getFormatVersion() >= 2 ? c.getKernel() : kernelOfFormat1(c, file);
+        return new TrainingState(pos.getEpoch(), pos.getStep(), (int) pos.getBatchInEpoch(), order, shuffle, dropout,
+                history, best, (int) ts.getEvaluationsWithoutImprovement(), bestParams,
+                new TrainingState.Pending(ts.getPendingLossSum(), ts.getPendingCorrect(), ts.getPendingRows()),
+                pos.getFinished(), ts.getStoppedEarly(), ts.getElapsedSeconds(), kernel);
+    }
+
+    /** Format 1's trainer numbers, keyed in the early_stopping state; best weights as "best.<param>" tensors. */
+    private static TrainerState trainerOfFormat1(Checkpoint c, Path file) {
+        State es = Models.toState(c.getEarlyStopping(), file);
+        TrainerState.Builder ts = TrainerState.newBuilder();
+        if (es.longs().containsKey("evaluations_without_improvement")) {
+            ts.setEvaluationsWithoutImprovement(es.getLong("evaluations_without_improvement"))
+                    .setStoppedEarly(es.getLong("stopped_early") != 0)
+                    .setElapsedSeconds(es.getDouble("elapsed_seconds"))
+                    .setPendingLossSum(es.getDouble("pending_loss_sum"))
+                    .setPendingCorrect(es.getLong("pending_correct"))
+                    .setPendingRows(es.getLong("pending_rows"));
+        }
+        for (Tensor x : c.getEarlyStopping().getTensorsList()) {
+            if (x.getName().startsWith("best.")) {
+                ts.addBestParams(x.toBuilder().setName(x.getName().substring("best.".length())));
+            }
+        }
+        return ts.build();
+    }
+
+    private static String kernelOfFormat1(Checkpoint c, Path file) {
+        for (String key : Models.toState(c.getEarlyStopping(), file).longs().keySet()) {
+            if (key.startsWith(KERNEL)) {
+                return key.substring(KERNEL.length());
+            }
+        }
+        return "";
+    }
+}

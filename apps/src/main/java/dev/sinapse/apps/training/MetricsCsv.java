@@ -1,0 +1,78 @@
+package dev.sinapse.apps.training;
+
+import dev.sinapse.api.SinapseException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a run's metrics.csv back (as {@link RunRecorder} writes it). Columns are found by their header names, so a
+ * file with extra columns, or from before a column was added, still reads; a missing column reads as NaN.
+ */
+public final class MetricsCsv {
+    private static final List<String> REQUIRED = List.of("step", "loss", "train_accuracy");
+
+    private MetricsCsv() {
+    }
+
+    public static List<Metrics> read(Path file) {
+        List<Metrics> rows = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) {
+                throw new SinapseException(file + ": the file is empty (expected the header " + Metrics.CSV_HEADER + ")");
+            }
+            Map<String, Integer> col = new HashMap<>();
+            String[] names = header.split(",", -1);
+            for (int c = 0; c < names.length; c++) {
+                col.put(names[c].trim(), c);
+            }
+            for (String r : REQUIRED) {
+                if (!col.containsKey(r)) {
+                    throw new SinapseException(file + " line 1: no '" + r + "' column (expected the header " + Metrics.CSV_HEADER + ")");
+                }
+            }
+            String line;
+            long n = 1;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                if (cells.length != names.length) {
+                    throw new SinapseException(file + " line " + n + ": expected " + names.length + " columns, found " + cells.length);
+                }
+                rows.add(new Metrics((long) number(cells, col, "step", file, n), (long) orNaN(cells, col, "epoch", file, n),
+                        number(cells, col, "loss", file, n), number(cells, col, "train_accuracy", file, n),
+                        orNaN(cells, col, "dev_loss", file, n), orNaN(cells, col, "dev_accuracy", file, n),
+                        orNaN(cells, col, "learning_rate", file, n), orNaN(cells, col, "elapsed_seconds", file, n)));
+            }
+        } catch (NoSuchFileException e) {
+            throw new SinapseException(file + ": no such file");
+        } catch (IOException e) {
+            throw new SinapseException(file + ": cannot read: " + e.getMessage());
+        }
+        return rows;
+    }
+
+    private static double orNaN(String[] cells, Map<String, Integer> col, String name, Path file, long line) {
+        return col.containsKey(name) ? number(cells, col, name, file, line) : Double.NaN;
+    }
+
+    private static double number(String[] cells, Map<String, Integer> col, String name, Path file, long line) {
+        String cell = cells[col.get(name)].trim();
+        try {
+            return Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            throw new SinapseException(file + " line " + line + ", column " + name + ": expected a number, found '" + cell + "'");
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package dev.sinapse.apps.training;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Loss;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
+import dev.sinapse.api.Optimizer;
+import dev.sinapse.api.Options;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.Rng;
+import dev.sinapse.api.Schedule;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.apps.inference.Models;
+import dev.sinapse.io.config.Experiments.Split;
+import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.io.proto.TrainingConfig;
+import dev.sinapse.kernels.BatchKernel;
+import dev.sinapse.kernels.Kernels;
+import dev.sinapse.kernels.ParallelCompute;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The training loop: epochs of shuffled mini-batches (or one full batch per epoch), forward and backward through
+ * the chosen {@link BatchKernel}, weight decay and clipping, one optimizer step, and every {@code log_every} steps
+ * a metrics point with the dev set evaluated. Its position, generators, sums, history and early-stopping counters
+ * are private: {@link #state()} gives them as one value and {@link #restore} takes one back.
+ */
+public final class Trainer {
+    /** Called as training goes; the console reporter and the checkpoint writer implement it. */
+    public interface Listener {
+        default void onStart(Trainer t) {
+        }
+
+        default void onStep(Trainer t) {
+        }
+
+        default void onLog(Trainer t, Metrics m) {
+        }
+
+        default void onEpochEnd(Trainer t) {
+        }
+
+        default void onEnd(Trainer t) {
+        }
+    }
+
+    /** Asked after every step; true stops the loop at that step boundary (Ctrl-C). */
+    public interface StopSignal {
+        boolean stopRequested();
+    }
+
+    private final Experiment experiment;
+    private final Network network;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Schedule schedule;
+    private final Dataset train;
+    private final Dataset dev;
+    private final float scale;
+    private final Compute compute;
+    private final Kernels kernels;
+    private final int threads;
+    private BatchKernel kernel;
+
+    // the position and everything random: what state() gives
+    private long epoch;
+    private long step;
+    private int batchInEpoch;
+    private int[] epochOrder;          // row order of the current epoch (null at an epoch boundary)
+    private final Rng shuffleRng;
+    private final Rng dropoutRng;
+    private final List<Metrics> history = new ArrayList<>();
+    private double bestDevAccuracy = Double.NEGATIVE_INFINITY;
+    private long bestStep = -1;
+    private int evaluationsWithoutImprovement;
+    private List<Matrix> bestParams;   // kept only when early stopping restores the best weights
+    private boolean finished;
+    private boolean stoppedEarly;
+    private double elapsedBefore;      // seconds spent before this process
+    // running sums since the last log point, so that the next point averages the same steps after a resume
+    private double lossSum;
+    private long correctSum;
+    private long seenSum;
+    private int[] identityOrder;
+
+    private Trainer(Experiment experiment, Network network, Loss loss, Optimizer optimizer, Schedule schedule,
+            Split split, Kernels kernels, int threads, Rng shuffleRng, Rng dropoutRng) {
+        this.experiment = experiment;
+        this.network = network;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.train = split.train();
+        this.dev = split.dev();
+        this.scale = 1f / experiment.getData().getPixelScale();
+        this.compute = ParallelCompute.create(threads);
+        this.kernels = kernels;
+        this.threads = threads;
+        this.shuffleRng = shuffleRng;
+        this.dropoutRng = dropoutRng;
+        // the fastest kernel for this network; kernels agree to float rounding only, so restore() switches to the
+        // one a resumed run recorded
+        this.kernel = kernels.choose(network, loss, threads);
+    }
+
+    /**
+     * A fresh run of a resolved experiment: the network initialized from training.seed, {@code threads} threads,
+     * and the fastest kernel {@code kernels} has for the network.
+     */
+    public static Trainer create(Experiment e, Registries registries, Split split, Kernels kernels, int threads) {
+        Rng master = new Rng(e.getTraining().getSeed());
+        Rng init = master.split();
+        Rng shuffle = master.split();
+        Rng dropout = master.split();
+        Network net = Models.build(e, registries, init);
+        if (net.outputSize() < 2) {
+            throw new SinapseException("network: the last layer gives " + net.outputSize()
+                    + " outputs; a classifier needs one per class");
+        }
+        Options lossOptions = new Options("loss '" + e.getLoss().getType() + "'", e.getLoss().getOptionsMap());
+        Loss loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(lossOptions);
+        lossOptions.requireAllUsed();
+        Options optOptions = new Options("optimizer '" + e.getOptimizer().getType() + "'", e.getOptimizer().getOptionsMap());
+        Optimizer opt = registries.optimizers().get(e.getOptimizer().getType(), "optimizer.type").create(optOptions);
+        optOptions.requireAllUsed();
+        var sc = e.getOptimizer().getSchedule();
+        Options schedOptions = new Options("schedule '" + sc.getType() + "'", sc.getOptionsMap());
+        Schedule schedule = registries.schedules().get(sc.getType(), "optimizer.schedule.type").create(schedOptions);
+        schedOptions.requireAllUsed();
+        if (e.getTraining().getEarlyStopping().getPatience() > 0 && split.dev().size() == 0) {
+            throw new SinapseException("training.early_stopping.patience is " + e.getTraining().getEarlyStopping().getPatience()
+                    + " but there is no dev set to watch (data.dev_rows is 0)");
+        }
+        int classes = maxLabel(split.train(), split.dev()) + 1;
+        if (net.outputSize() < classes) {
+            throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
+                    + split.train().source() + " has labels up to " + (classes - 1) + "; give the last dense layer units: "
+                    + classes);
+        }
+        return new Trainer(e, net, loss, opt, schedule, split, kernels, threads, shuffle, dropout);
+    }
+
+    private static int maxLabel(Dataset... sets) {
+        int max = 0;
+        for (Dataset d : sets) {
+            for (int i = 0; i < d.size(); i++) {
+                max = Math.max(max, d.label(i));
+            }
+        }
+        return max;
+    }
+
+    public Experiment experiment() {
+        return experiment;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public BatchKernel kernel() {
+        return kernel;
+    }
+
+    public Dataset trainingSet() {
+        return train;
+    }
+
+    public List<Metrics> history() {
+        return Collections.unmodifiableList(history);
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    public double bestDevAccuracy() {
+        return bestDevAccuracy;
+    }
+
+    public long bestStep() {
+        return bestStep;
+    }
+
+    /** Seconds of training so far, over every process of the run. */
+    public double elapsedSeconds() {
+        return elapsedBefore;
+    }
+
+    public int totalEpochs() {
+        return experiment.getTraining().getEpochs();
+    }
+
+    public int batchSize() {
+        int b = experiment.getTraining().getBatchSize();
+        return b <= 0 ? train.size() : Math.min(b, train.size());
+    }
+
+    public int batchesPerEpoch() {
+        return (train.size() + batchSize() - 1) / batchSize();
+    }
+
+    public long totalSteps() {
+        return (long) totalEpochs() * batchesPerEpoch();
+    }
+
+    public double learningRate(long t) {
+        double base = experiment.getOptimizer().getLearningRate();
+        double rate = schedule.rate(t, base);
+        long warmup = experiment.getOptimizer().getSchedule().getWarmupSteps();
+        if (warmup > 0 && t < warmup) {
+            rate *= (t + 1) / (double) warmup;
+        }
+        return rate;
+    }
+
+    /** Everything to continue this run exactly, as one value (the model and optimizer slots aside). */
+    public TrainingState state() {
+        return new TrainingState(epoch, step, batchInEpoch, batchInEpoch > 0 && epochOrder != null ? epochOrder.clone() : null,
+                shuffleRng.state(), dropoutRng.state(), history,
+                bestStep >= 0 ? new TrainingState.Best(bestDevAccuracy, bestStep) : null, evaluationsWithoutImprovement,
+                bestParams, new TrainingState.Pending(lossSum, correctSum, seenSum), finished, stoppedEarly,
+                elapsedBefore, kernel.name());
+    }
+
+    /**
+     * Continues from {@code s}, on the kernel it names: another kernel would round differently and not continue
+     * the same run. Fails with the way out when that kernel cannot run here, or when the position does not fit
+     * this training set. {@code where} names the source in messages (the checkpoint file).
+     */
+    public void restore(TrainingState s, String where) {
+        if (!s.kernel().isEmpty() && !s.kernel().equals(kernel.name())) {
+            kernel = kernels.named(s.kernel(), network, loss, threads, where + ": kernel").orElseThrow(() ->
+                    new SinapseException(where + ": this run was trained with the '" + s.kernel() + "' kernel, which cannot"
+                            + " run here (this Java would use '" + kernel.name() + "', whose float rounding differs); "
+                            + wayOut(s.kernel())));
+        }
+        if (s.batchInEpoch() > 0) {
+            int[] order = s.epochOrder();
+            if (order == null || order.length != train.size()) {
+                throw new SinapseException(where + ": the saved epoch order has " + (order == null ? 0 : order.length)
+                        + " rows, the training set " + train.size());
+            }
+            for (int v : order) {
+                if (v < 0 || v >= order.length) {
+                    throw new SinapseException(where + ": the saved epoch order has row " + v + " outside 0.." + (order.length - 1));
+                }
+            }
+            epochOrder = order.clone();
+        } else {
+            epochOrder = null;
+        }
+        epoch = s.epoch();
+        step = s.step();
+        batchInEpoch = s.batchInEpoch();
+        shuffleRng.restore(s.shuffleRng());
+        dropoutRng.restore(s.dropoutRng());
+        history.clear();
+        history.addAll(s.history());
+        bestDevAccuracy = s.best() == null ? Double.NEGATIVE_INFINITY : s.best().devAccuracy();
+        bestStep = s.best() == null ? -1 : s.best().step();
+        evaluationsWithoutImprovement = s.evaluationsWithoutImprovement();
+        bestParams = s.bestParams() == null ? null : new ArrayList<>(s.bestParams());
+        lossSum = s.pending().lossSum();
+        correctSum = s.pending().correct();
+        seenSum = s.pending().rows();
+        stoppedEarly = s.stoppedEarly();
+        elapsedBefore = s.elapsedSeconds();
+        // a finished run resumed with more epochs goes on; one that stopped early stays stopped
+        finished = s.finished() && (stoppedEarly || epoch >= totalEpochs());
+    }
+
+    private static String wayOut(String kernel) {
+        return kernel.equals("fused-vector") ? "resume it with java --add-modules jdk.incubator.vector on a CPU with AVX2 or better"
+                : "resume it with the same network, Java options and plug-ins";
+    }
+
+    /** Runs until the configured epochs are done, early stopping triggers, or {@code stop} asks. */
+    public void run(Listener listener, StopSignal stop) {
+        TrainingConfig tc = experiment.getTraining();
+        long started = System.nanoTime();
+        listener.onStart(this);
+        boolean fullBatch = batchSize() == train.size();
+        while (epoch < tc.getEpochs() && !finished) {
+            if (epochOrder == null) {
+                if (fullBatch) {
+                    // every row in every step: no shuffle, and one array so a kernel may cache the batch
+                    if (identityOrder == null) {
+                        identityOrder = train.naturalOrder();
+                    }
+                    epochOrder = identityOrder;
+                } else {
+                    epochOrder = train.naturalOrder();
+                    shuffleRng.shuffle(epochOrder);
+                }
+                batchInEpoch = 0;
+            }
+            int B = batchSize();
+            while (batchInEpoch * B < train.size()) {
+                int from = batchInEpoch * B, to = Math.min(train.size(), from + B);
+                step(epochOrder, from, to);
+                batchInEpoch++;
+                boolean epochDone = batchInEpoch * B >= train.size();
+                if (epochDone) {
+                    epoch++;
+                    epochOrder = null;
+                    batchInEpoch = 0;
+                }
+                boolean lastStep = epochDone && epoch >= tc.getEpochs();
+                if (step % tc.getLogEvery() == 0) {
+                    Metrics m = logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, true);
+                    if (earlyStop(tc)) {
+                        stoppedEarly = true;
+                        finished = true;
+                    }
+                    listener.onLog(this, m);
+                } else if (lastStep) {
+                    // shown and written to metrics.csv, but kept out of the history and the running sums, so
+                    // a run split in two has exactly the history of the same run done in one go
+                    listener.onLog(this, logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, false));
+                }
+                listener.onStep(this);
+                if (epochDone) {
+                    listener.onEpochEnd(this);
+                }
+                if (finished || epochDone || stop.stopRequested()) {
+                    break;
+                }
+            }
+            if (stop.stopRequested() && !finished) {
+                elapsedBefore += (System.nanoTime() - started) / 1e9;
+                return;
+            }
+        }
+        if (stoppedEarly && bestParams != null) {
+            List<Param> ps = network.params();
+            for (int i = 0; i < ps.size(); i++) {
+                ps.get(i).value().setTo(bestParams.get(i));
+            }
+        }
+        finished = true;
+        elapsedBefore += (System.nanoTime() - started) / 1e9;
+        listener.onEnd(this);
+    }
+
+    /**
+     * One optimizer step on rows order[from..to) of the training set: the kernel's forward and backward, weight
+     * decay, clipping, the update at this step's learning rate. The loop calls it; so does {@code bench}, so a
+     * timed step is a training step. Fails with {@link Diverged} when the loss is not finite.
+     */
+    public BatchKernel.Result step(int[] order, int from, int to) {
+        BatchKernel.Result r = kernel.run(train, order, from, to, scale, Pass.training(compute, dropoutRng));
+        if (!Double.isFinite(r.loss())) {
+            throw new Diverged(step + 1, r.loss());
+        }
+        TrainingConfig tc = experiment.getTraining();
+        List<Param> params = network.params();
+        if (tc.getWeightDecay() > 0) {
+            float wd = (float) tc.getWeightDecay();
+            for (Param p : params) {
+                if (p.decays()) {
+                    p.grad().addScaledInPlace(wd, p.value());
+                }
+            }
+        }
+        if (tc.getClipNorm() > 0) {
+            double norm = 0;
+            for (Param p : params) {
+                norm += p.grad().squaredNorm();
+            }
+            norm = Math.sqrt(norm);
+            if (norm > tc.getClipNorm()) {
+                float k = (float) (tc.getClipNorm() / norm);
+                for (Param p : params) {
+                    p.grad().scaleInPlace(k);
+                }
+            }
+        }
+        optimizer.step(params, learningRate(step));
+        step++;
+        lossSum += r.loss() * (to - from);
+        correctSum += r.correct();
+        seenSum += to - from;
+        return r;
+    }
+
+    private Metrics logPoint(double elapsed, boolean record) {
+        double trainLoss = lossSum / seenSum, trainAcc = correctSum / (double) seenSum;
+        Evaluation ev = evaluate(dev);
+        Metrics m = new Metrics(step, epoch, trainLoss, trainAcc, ev.loss(), ev.accuracy(), learningRate(step - 1), elapsed);
+        if (record) {
+            lossSum = 0;
+            correctSum = 0;
+            seenSum = 0;
+            history.add(m);
+        }
+        return m;
+    }
+
+    private boolean earlyStop(TrainingConfig tc) {
+        Metrics m = history.get(history.size() - 1);
+        double minDelta = tc.getEarlyStopping().getMinDelta();
+        if (m.devAccuracy() > bestDevAccuracy + minDelta || bestStep < 0) {
+            bestDevAccuracy = m.devAccuracy();
+            bestStep = m.step();
+            evaluationsWithoutImprovement = 0;
+            if (tc.getEarlyStopping().getPatience() > 0 && tc.getEarlyStopping().getRestoreBest()) {
+                bestParams = new ArrayList<>();
+                for (Param p : network.params()) {
+                    bestParams.add(p.value().copy());
+                }
+            }
+            return false;
+        }
+        evaluationsWithoutImprovement++;
+        int patience = tc.getEarlyStopping().getPatience();
+        return patience > 0 && evaluationsWithoutImprovement >= patience;
+    }
+
+    /** True when the last log point set a new best dev accuracy. */
+    public boolean lastLogWasBest() {
+        return !history.isEmpty() && bestStep == history.get(history.size() - 1).step();
+    }
+
+    public record Evaluation(double loss, double accuracy, int rows) {
+    }
+
+    /** Loss and accuracy on a labelled dataset, in inference mode, in batches to bound memory. */
+    public Evaluation evaluate(Dataset data) {
+        if (data.size() == 0) {
+            return new Evaluation(Double.NaN, Double.NaN, 0);
+        }
+        int[] order = data.naturalOrder();
+        double lossTotal = 0;
+        long right = 0;
+        int chunk = 2048;
+        for (int from = 0; from < data.size(); from += chunk) {
+            int to = Math.min(data.size(), from + chunk);
+            Matrix X = data.batch(order, from, to, scale);
+            int[] y = data.labels(order, from, to);
+            Matrix A = network.forward(X, Pass.inference(compute));
+            lossTotal += loss.value(A, y) * y.length;
+            right += BatchKernel.hits(A, y);
+        }
+        return new Evaluation(lossTotal / data.size(), right / (double) data.size(), data.size());
+    }
+
+    /** The loss became NaN or infinite: training cannot go on. */
+    public static final class Diverged extends SinapseException {
+        public Diverged(long step, double loss) {
+            super("training diverged at step " + step + ": the loss is " + loss
+                    + "; lower optimizer.learning_rate or set training.clip_norm");
+        }
+    }
+}

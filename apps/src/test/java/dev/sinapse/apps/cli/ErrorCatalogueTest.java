@@ -1,0 +1,566 @@
+package dev.sinapse.apps.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.LayerFactory;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Registries;
+import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.cli.Main;
+import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.checkpoint.CheckpointFormat;
+import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.Tensor;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * The error catalogue of the README, entry by entry, through the real command-line entry point: each mistake
+ * gives exit code 2, one line on stderr naming the file and line, the field or the flag and what was expected,
+ * no stack trace, and nothing on stdout that looks like a finished run. The expected messages are built from
+ * what each test broke (which line, which column, which value), not copied from a run.
+ */
+class ErrorCatalogueTest {
+    /** The data rows of the small CSV: line 1 is the header, so data row k is line k + 1. */
+    private static final int ROWS = 300;
+
+    @TempDir
+    static Path tmp;
+    static Path csv;
+    static List<String> csvLines;
+    static Path config;
+    static Path checkpoint;
+
+    @BeforeAll
+    static void trainOneSmallRun() throws IOException {
+        csv = Cli.smallCsv(tmp, ROWS);
+        csvLines = Files.readAllLines(csv);
+        config = Cli.articleConfig(tmp, csv, "good", "");
+        Cli.Result r = Cli.run("train", "--quiet", "--config", config.toString(), "--out", tmp.resolve("good-run").toString(),
+                "--set", "training.epochs=2");
+        assertThat(r.code()).as(r.err()).isZero();
+        checkpoint = tmp.resolve("good-run").resolve("last.ckpt");
+    }
+
+    // ---- CSV -------------------------------------------------------------------------------------------------
+
+    @Test
+    void csvMissingFileIsNamed() throws IOException {
+        Path missing = tmp.resolve("no-such-digits.csv");
+        assertThat(trainOn(missing)).isEqualTo(missing + ": file not found");
+    }
+
+    @Test
+    void csvEmptyFileAsksForTheHeader() throws IOException {
+        Path empty = write("empty.csv", List.of());
+        assertThat(trainOn(empty)).isEqualTo(empty + ": the file is empty (expected a header line label,pixel0,...)");
+    }
+
+    @Test
+    void csvHeaderOnlyHasNoRows() throws IOException {
+        Path header = write("header-only.csv", csvLines.subList(0, 1));
+        assertThat(trainOn(header)).isEqualTo(header + ": no data rows after the header");
+    }
+
+    @Test
+    void csvWrongNumberOfColumnsNamesTheLine() throws IOException {
+        int line = 6;
+        Path bad = withLine("short-row.csv", line, l -> l.substring(0, l.lastIndexOf(',')));
+        int columns = csvLines.get(0).split(",").length;
+        assertThat(trainOn(bad)).isEqualTo(bad + " line " + line + ": expected " + columns + " columns, found " + (columns - 1));
+    }
+
+    @Test
+    void csvNonIntegerCellNamesLineAndColumn() throws IOException {
+        Path bad = withLine("word.csv", 4, l -> setCell(l, 1, "x7"));
+        assertThat(trainOn(bad)).isEqualTo(bad + " line 4, column pixel0: expected an integer 0..255, found 'x7'");
+    }
+
+    @Test
+    void csvDecimalCellIsNotAnInteger() throws IOException {
+        Path bad = withLine("decimal.csv", 9, l -> setCell(l, 3, "0.5"));
+        assertThat(trainOn(bad)).isEqualTo(bad + " line 9, column pixel2: expected an integer 0..255, found '0.5'");
+    }
+
+    @Test
+    void csvLabelOutsideTheDigits() throws IOException {
+        Path bad = withLine("label.csv", 4, l -> setCell(l, 0, "12"));
+        assertThat(trainOn(bad)).isEqualTo(bad + " line 4, column label: label 12 outside 0..9");
+    }
+
+    @Test
+    void csvPixelOutsideTheByteRange() throws IOException {
+        Path bad = withLine("pixel.csv", 7, l -> setCell(l, 101, "256"));
+        assertThat(trainOn(bad)).isEqualTo(bad + " line 7, column pixel100: pixel 256 outside 0..255");
+    }
+
+    @Test
+    void csvWithByteOrderMarkAndCrlfTrainsExactlyLikeThePlainFile() throws IOException {
+        Path windows = tmp.resolve("windows.csv");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        bytes.write((String.join("\r\n", csvLines) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        Files.write(windows, bytes.toByteArray());
+        Path out = tmp.resolve("windows-run");
+        Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, windows, "windows", "").toString(),
+                "--out", out.toString(), "--set", "training.epochs=2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        Checkpoint plain = CheckpointFile.read(checkpoint), crlf = CheckpointFile.read(out.resolve("last.ckpt"));
+        assertThat(crlf.getProvenance().getTrainRows()).isEqualTo(plain.getProvenance().getTrainRows()).isEqualTo(ROWS - 200);
+        assertThat(crlf.getParamsList()).isEqualTo(plain.getParamsList());
+    }
+
+    @Test
+    void csvTruncatedGzipNamesTheLineWhereTheDataStops() throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write((String.join("\n", csvLines) + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        byte[] cut = Arrays.copyOf(gz.toByteArray(), gz.size() / 3);
+        Path truncated = tmp.resolve("cut.csv.gz");
+        Files.write(truncated, cut);
+        assertThat(trainOn(truncated)).isEqualTo(truncated + ": the gzip stream is truncated or corrupt (line "
+                + (1 + newlinesBeforeTheBreak(cut)) + ")");
+    }
+
+    @Test
+    void idxImagesWithoutTheirLabelsFileNameTheFileLookedFor() throws IOException {
+        Path images = tmp.resolve("tiny-images-idx3-ubyte");
+        ByteBuffer b = ByteBuffer.allocate(16 + 2 * 784).putInt(0x803).putInt(2).putInt(28).putInt(28);
+        Files.write(images, b.array());
+        assertThat(trainOn(images)).isEqualTo(tmp.resolve("tiny-labels-idx1-ubyte") + ": file not found");
+    }
+
+    @Test
+    void dataWiderThanTheNetworkInput() throws IOException {
+        assertThat(trainWith(config, "--set", "network.input_size=100"))
+                .isEqualTo(csv + ": rows have 784 features, but network.input_size is 100");
+    }
+
+    // ---- config ----------------------------------------------------------------------------------------------
+
+    @Test
+    void configSyntaxErrorNamesLineAndColumn() throws IOException {
+        Path bad = editedConfig("syntax", t -> t.replace("  type: \"sgd\"", "  type: sgd\""));
+        int line = lineOf(bad, "type: sgd\"");
+        // column 9: the first character after "  type: "
+        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":9: ").contains("Expected");
+    }
+
+    @Test
+    void configUnbalancedBraceNamesWhereTheParserGaveUp() throws IOException {
+        Path bad = editedConfig("brace", t -> t.replace("learning_rate: 0.1", "learning_rate: 0.1 }"));
+        int line = lineOf(bad, "learning_rate: 0.1 }") + 1;   // the parser notices on the line after the stray brace
+        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":1: ").contains("Expected identifier");
+    }
+
+    @Test
+    void configNumberThatIsNotANumber() throws IOException {
+        Path bad = editedConfig("nan", t -> t.replace("learning_rate: 0.1", "learning_rate: fast"));
+        int line = lineOf(bad, "learning_rate: fast");
+        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":18: ").contains("fast");
+    }
+
+    @Test
+    void configUnknownFieldSuggestsTheClosest() throws IOException {
+        Path bad = Cli.articleConfig(tmp, csv, "typo", "trainig { epochs: 3 }");
+        int line = lineOf(bad, "trainig {");
+        assertThat(trainWith(bad)).isEqualTo(bad + ":" + line + ":1: unknown field 'trainig' in the experiment (did you mean 'training'?)");
+    }
+
+    @Test
+    void configFieldSetTwice() throws IOException {
+        Path bad = Cli.articleConfig(tmp, csv, "twice", "training { epochs: 3 }");
+        assertThat(trainWith(bad)).isEqualTo(bad + ":" + lineOf(bad, "training { epochs: 3 }") + ":1: training is set twice");
+    }
+
+    @Test
+    void configFileMissingOrOfUnknownKind() {
+        Path missing = tmp.resolve("nothing.textproto");
+        assertThat(trainWith(missing)).isEqualTo(missing + ": file not found");
+        assertThat(trainWith(csv)).isEqualTo(csv + ": unknown config extension; expected one of .textproto, .txtpb, .pbtxt, .prototxt (text format) or .json");
+    }
+
+    @Test
+    void jsonConfigCutShort() throws IOException {
+        Path bad = tmp.resolve("cut.json");
+        Files.writeString(bad, "{\"network\": {\"layers\": [{\"type\": \"dense\"}]\n");
+        assertThat(trainWith(bad)).startsWith(bad + ": invalid config: ").contains("line 2");
+    }
+
+    @Test
+    void unknownLayerTypeListsTheKnownOnesAndTheClosest() throws IOException {
+        Path bad = editedConfig("dens", t -> t.replaceFirst("type: \"dense\"", "type: \"dens\""));
+        Registries reg = Injection.registries();
+        TreeSet<String> known = new TreeSet<>(reg.layers().entries().keySet());
+        known.addAll(reg.activations().entries().keySet());
+        assertThat(trainWith(bad)).isEqualTo("network.layers[0].type: unknown type 'dens' (did you mean 'dense'?); known types: "
+                + String.join(", ", known));
+    }
+
+    @Test
+    void unknownOptimizerTypeListsTheKnownOnesAndTheClosest() {
+        TreeSet<String> known = new TreeSet<>(Injection.registries().optimizers().entries().keySet());
+        assertThat(trainWith(config, "--set", "optimizer.type=adamm"))
+                .isEqualTo("optimizer.type: unknown type 'adamm' (did you mean 'adam'?); known types: " + String.join(", ", known));
+    }
+
+    @Test
+    void unknownLayerOptionListsTheLayersOptions() throws IOException {
+        Path bad = editedConfig("extra-option", t -> t.replaceFirst("\\{ key: \"units\" value: \"10\" },",
+                "{ key: \"units\" value: \"10\" }, { key: \"activation\" value: \"relu\" },"));
+        assertThat(trainWith(bad)).isEqualTo("layer 'hidden' (dense): unknown option 'activation'; known options: bias_init, init, units");
+    }
+
+    @Test
+    void layerSizesThatDoNotChainNameBothSizes() throws Exception {
+        // Built-in layers take their input size from the layer before (dense has no input option), so only a
+        // layer with a fixed input can break the chain: a plug-in found on the class path, as a user would add one.
+        Path bad = editedConfig("chain", t -> t.replace("layers { name: \"relu\" type: \"relu\" }",
+                "layers { name: \"fixed\" type: \"fixed_input\" options: [ { key: \"inputs\" value: \"784\" } ] }"));
+        Path services = tmp.resolve("plugin").resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve("com.google.inject.Module"), FixedInputPlugin.class.getName() + "\n");
+        Thread me = Thread.currentThread();
+        ClassLoader before = me.getContextClassLoader();
+        try (URLClassLoader withPlugin = new URLClassLoader(new URL[] {tmp.resolve("plugin").toUri().toURL()}, before)) {
+            me.setContextClassLoader(withPlugin);
+            assertThat(trainWith(bad)).isEqualTo("layer 'fixed' (fixed_input): takes 784 inputs, but the layer before gives 10");
+        } finally {
+            me.setContextClassLoader(before);
+        }
+    }
+
+    @Test
+    void aLastLayerTooSmallForAClassifier() {
+        assertThat(trainWith(config, "--set", "network.layers[2].options.units=1"))
+                .isEqualTo("network: the last layer gives 1 outputs; a classifier needs one per class");
+    }
+
+    @Test
+    void fewerOutputsThanLabelsNamesTheLabelAndTheOutputs() {
+        // checked before training starts, against the largest label of the data
+        assertThat(trainWith(config, "--set", "network.layers[2].options.units=5"))
+                .matches("network: the last layer gives 5 outputs, but .* has labels up to 9; give the last dense layer units: 10");
+    }
+
+    @Test
+    void nonPositiveSizesNameTheField() {
+        assertThat(trainWith(config, "--set", "network.layers[0].options.units=0"))
+                .isEqualTo("layer 'hidden' (dense): option 'units' must be a positive integer, got 0");
+        assertThat(trainWith(config, "--set", "network.layers[0].options.units=-3"))
+                .isEqualTo("layer 'hidden' (dense): option 'units' must be a positive integer, got -3");
+        assertThat(trainWith(config, "--set", "network.layers[0].options.units=ten"))
+                .isEqualTo("layer 'hidden' (dense): option 'units' must be an integer, got 'ten'");
+        assertThat(trainWith(config, "--set", "network.input_size=0"))
+                .isEqualTo("network.input_size must be a positive integer, got 0");
+        assertThat(trainWith(config, "--set", "training.batch_size=-1"))
+                .isEqualTo("training.batch_size must be 0 (full batch) or a positive integer, got -1");
+        assertThat(trainWith(config, "--set", "training.epochs=0"))
+                .isEqualTo("training.epochs must be a positive integer, got 0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0.1"})
+    void learningRateMustBePositive(String rate) {
+        assertThat(trainWith(config, "--set", "optimizer.learning_rate=" + rate))
+                .isEqualTo("optimizer.learning_rate must be a positive number, got " + Double.parseDouble(rate));
+    }
+
+    @Test
+    void overrideOfAnUnknownFieldSuggestsTheClosest() {
+        assertThat(trainWith(config, "--set", "training.epochz=3"))
+                .isEqualTo("--set training.epochz=3: unknown field 'epochz' in training (did you mean 'epochs'?)");
+        assertThat(trainWith(config, "--set", "epochs"))
+                .isEqualTo("--set epochs: expected path=value, e.g. training.epochs=50");
+    }
+
+    // ---- checkpoint ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "inspect"})
+    void checkpointTruncatedSaysByHowMuch(String command) throws IOException {
+        byte[] good = Files.readAllBytes(checkpoint);
+        Path cut = writeBytes("cut-" + command + ".ckpt", Arrays.copyOf(good, good.length - 100));
+        int header = 52;   // magic 8, version 4, length 8, SHA-256 32 (the layout documented in CheckpointFile)
+        assertThat(load(command, cut)).isEqualTo(cut + ": truncated or damaged: the header promises " + (good.length - header)
+                + " payload bytes, the file holds " + (good.length - header - 100));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "inspect"})
+    void checkpointWithAFlippedByteFailsItsChecksum(String command) throws IOException {
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        bytes[bytes.length / 2] ^= 0x10;
+        Path flipped = writeBytes("flipped-" + command + ".ckpt", bytes);
+        assertThat(load(command, flipped)).isEqualTo(flipped + ": checksum mismatch: the file is damaged");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "inspect"})
+    void randomBytesAreNotACheckpoint(String command) throws IOException {
+        byte[] bytes = new byte[4096];
+        new Random(7).nextBytes(bytes);
+        bytes[0] = 'P';   // the magic starts with 0x89: make sure the random file does not
+        Path random = writeBytes("random-" + command + ".ckpt", bytes);
+        assertThat(load(command, random)).isEqualTo(random + ": not a Sinapse checkpoint (wrong magic bytes)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "inspect"})
+    void emptyAndMissingCheckpoints(String command) throws IOException {
+        Path empty = writeBytes("empty-" + command + ".ckpt", new byte[0]);
+        assertThat(load(command, empty)).isEqualTo(empty + ": empty file, not a Sinapse checkpoint");
+        Path missing = tmp.resolve("gone.ckpt");
+        assertThat(load(command, missing)).isEqualTo(missing + ": no such file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "inspect"})
+    void checkpointFromANewerFormatSaysWhichVersions(String command) throws IOException {
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        int newer = CheckpointFormat.CURRENT_VERSION + 1;
+        ByteBuffer.wrap(bytes).putInt(8, newer);   // the version field follows the 8 magic bytes
+        Path future = writeBytes("future-" + command + ".ckpt", bytes);
+        assertThat(load(command, future)).isEqualTo(future + ": written by a newer Sinapse (format " + newer
+                + ", this version reads up to " + CheckpointFormat.CURRENT_VERSION + ")");
+    }
+
+    @Test
+    void checkpointTensorsThatDoNotMatchItsConfigNameBothShapes() {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        List<Tensor> params = new ArrayList<>(good.getParamsList());
+        Tensor w = params.get(0);
+        assertThat(w.getName()).isEqualTo("hidden.W");
+        params.set(0, w.toBuilder().setRows(5).clearValues().addAllValues(w.getValuesList().subList(0, 5 * 784)).build());
+        Path odd = tmp.resolve("odd-shape.ckpt");
+        CheckpointFile.write(odd, good.toBuilder().clearParams().addAllParams(params).build());
+        assertThat(load("train", odd)).isEqualTo(odd + ": tensor 'hidden.W' is 5x784, but the network expects 10x784");
+    }
+
+    @Test
+    void checkpointMissingATensorOfItsNetwork() {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        Path fewer = tmp.resolve("fewer.ckpt");
+        CheckpointFile.write(fewer, good.toBuilder().removeParams(3).build());
+        assertThat(load("train", fewer)).isEqualTo(fewer + ": holds 3 parameter tensors, but the network built from its config has 4");
+    }
+
+    @Test
+    void resumingWithADifferentNetworkIsRefused() {
+        assertThat(trainWith(null, "--resume", checkpoint.toString(), "--set", "network.layers[0].options.units=32"))
+                .startsWith("--set network.layers[0].options.units: cannot be changed when resuming " + checkpoint
+                        + " (it would not continue the same run); safe to change: training.epochs, ");
+        assertThat(trainWith(config, "--resume", checkpoint.toString()))
+                .isEqualTo("--resume and --config cannot be used together: the checkpoint holds its config");
+    }
+
+    @Test
+    void resumingAfterTheDataChangedIsRefused() throws IOException {
+        Path data = Cli.smallCsv(Files.createDirectories(tmp.resolve("changing")), ROWS);
+        Path run = tmp.resolve("changing-run");
+        Cli.Result first = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "changing", "").toString(),
+                "--out", run.toString(), "--set", "training.epochs=1");
+        assertThat(first.code()).as(first.err()).isZero();
+        List<String> lines = Files.readAllLines(data);
+        lines.set(5, setCell(lines.get(5), 400, "7"));
+        Files.write(data, lines);
+        Path last = run.resolve("last.ckpt");
+        assertThat(trainWith(null, "--resume", last.toString(), "--set", "training.epochs=2"))
+                .matches(Pattern.quote(last + ": the training data changed since this checkpoint (SHA-256 ")
+                        + "[0-9a-f]{12}… then, [0-9a-f]{12}… now\\); resuming would not continue the same run");
+    }
+
+    // ---- command line ----------------------------------------------------------------------------------------
+
+    @Test
+    void unknownSubcommandListsTheCommandsAndTheClosest() {
+        Cli.Result r = Cli.run("trian");
+        List<String> lines = userError(r, 2);
+        String commands = String.join(", ", new CommandLine(new Main()).getSubcommands().keySet());
+        assertThat(lines.get(0)).isEqualTo("error: unknown command 'trian' (did you mean 'train'?); commands: " + commands);
+        assertThat(lines.get(1)).isEqualTo("(see: sinapse --help)");
+    }
+
+    @Test
+    void unknownFlagPointsAtTheCommandsHelp() {
+        List<String> lines = userError(Cli.run("train", "--bogus"), 2);
+        assertThat(lines.get(0)).isEqualTo("error: Unknown option: '--bogus'");
+        assertThat(lines.get(1)).isEqualTo("(see: sinapse help train)");
+        assertThat(userError(Cli.run("train", "--resum", checkpoint.toString()), 2).get(0))
+                .isEqualTo("error: Unknown option: '--resum' (did you mean '--resume'?)");
+    }
+
+    @Test
+    void theHelpTheHintPointsAtExists() {
+        Cli.Result help = Cli.run("help", "train");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--resume").contains("--config").contains("--set");
+    }
+
+    @Test
+    void missingRequiredArgumentsAreNamed() {
+        List<String> inspect = userError(Cli.run("inspect"), 2);
+        assertThat(inspect.get(0)).isEqualTo("error: Missing required parameter: 'CKPT'");
+        assertThat(inspect.get(1)).isEqualTo("(see: sinapse help inspect)");
+        assertThat(userError(Cli.run("train", "--resume"), 2).get(0))
+                .isEqualTo("error: Missing required parameter for option '--resume' (CKPT)");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** Trains on {@code data} with the article config; returns the error message after "error: ". */
+    private static String trainOn(Path data) throws IOException {
+        return trainWith(Cli.articleConfig(tmp, data, "on-" + data.getFileName(), ""));
+    }
+
+    /** Runs train with {@code config} (or none) and extra arguments; it must fail with one user-error line. */
+    private static String trainWith(Path config, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--out", tmp.resolve("should-fail").toString(),
+                "--set", "training.epochs=2"));
+        if (config != null) {
+            args.addAll(List.of("--config", config.toString()));
+        }
+        args.addAll(List.of(extra));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        return userError(r, 1).get(0).substring("error: ".length());
+    }
+
+    private static String load(String command, Path ckpt) {
+        Cli.Result r = command.equals("train") ? Cli.run("train", "--resume", ckpt.toString()) : Cli.run("inspect", ckpt.toString());
+        return userError(r, 1).get(0).substring("error: ".length());
+    }
+
+    /** The catalogue's promise: exit 2, {@code lines} lines on stderr starting with "error: ", no trace, no success. */
+    private static List<String> userError(Cli.Result r, int lines) {
+        assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("internal error");
+        List<String> err = r.err().lines().toList();
+        assertThat(err).as(r.err()).hasSize(lines);
+        assertThat(err.get(0)).startsWith("error: ");
+        assertThat(r.out()).doesNotContain("done:").doesNotContain("saved");
+        return err;
+    }
+
+    private static Path write(String name, List<String> lines) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
+    private static Path writeBytes(String name, byte[] bytes) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /** The small CSV with its line {@code line} (1-based, header is line 1) edited. */
+    private static Path withLine(String name, int line, UnaryOperator<String> edit) throws IOException {
+        List<String> lines = new ArrayList<>(csvLines);
+        lines.set(line - 1, edit.apply(lines.get(line - 1)));
+        return write(name, lines);
+    }
+
+    private static String setCell(String line, int column, String value) {
+        String[] cells = line.split(",", -1);
+        cells[column] = value;
+        return String.join(",", cells);
+    }
+
+    private static Path editedConfig(String name, UnaryOperator<String> edit) throws IOException {
+        Path file = Cli.articleConfig(tmp, csv, name, "");
+        String before = Files.readString(file), after = edit.apply(before);
+        assertThat(after).as("the edit applies").isNotEqualTo(before);
+        Files.writeString(file, after);
+        return file;
+    }
+
+    /** 1-based number of the first line of {@code file} containing {@code text}. */
+    private static int lineOf(Path file, String text) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in " + file);
+    }
+
+    /** Inflates a cut gzip stream as far as it goes, byte by byte, and counts the line breaks that came out. */
+    private static int newlinesBeforeTheBreak(byte[] cut) throws IOException {
+        int newlines = 0;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(cut))) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                newlines += b == '\n' ? 1 : 0;
+            }
+        } catch (EOFException expected) {
+            return newlines;
+        }
+        throw new AssertionError("the cut stream inflated completely");
+    }
+
+    /** A plug-in layer with a fixed input size, as a user's module might contribute one. */
+    public static final class FixedInputPlugin extends AbstractModule {
+        @Override
+        protected void configure() {
+            MapBinder.newMapBinder(binder(), String.class, LayerFactory.class).addBinding("fixed_input").toInstance(ctx -> {
+                int inputs = ctx.options().requireInt("inputs");
+                return new Layer() {
+                    @Override
+                    public String name() {
+                        return ctx.name();
+                    }
+
+                    @Override
+                    public int inputSize() {
+                        return inputs;
+                    }
+
+                    @Override
+                    public int outputSize() {
+                        return inputs;
+                    }
+
+                    @Override
+                    public Matrix forward(Matrix X, Pass pass) {
+                        return X;
+                    }
+
+                    @Override
+                    public Matrix backward(Matrix dY, Pass pass) {
+                        return dY;
+                    }
+                };
+            });
+        }
+    }
+}

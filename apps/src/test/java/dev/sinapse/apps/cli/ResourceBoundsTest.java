@@ -1,0 +1,101 @@
+package dev.sinapse.apps.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sinapse.apps.cli.Main;
+import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.LayerConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files and configs that ask for more memory than they justify, run in a separate JVM with a 64 MiB heap so an
+ * allocation sized from a header would fail for real. io's reader tests cover the lying lengths in the default
+ * heap; these check the command line around them: one line, exit code 2, never an OutOfMemoryError trace.
+ */
+class ResourceBoundsTest {
+    private static final String HEAP = "-Xmx64m";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anIdxHeaderClaimingMoreImagesThanTheFileHoldsFailsWithoutAllocatingThem() throws Exception {
+        int claimed = 200_000, held = 3;   // 157 MB declared, more than the whole heap; 2,352 bytes present
+        Path images = tmp.resolve("lying-images-idx3-ubyte");
+        ByteBuffer img = ByteBuffer.allocate(16 + held * 784).putInt(0x803).putInt(claimed).putInt(28).putInt(28);
+        Files.write(images, img.array());
+        ByteBuffer lab = ByteBuffer.allocate(8 + claimed).putInt(0x801).putInt(claimed);
+        Files.write(tmp.resolve("lying-labels-idx1-ubyte"), lab.array());
+
+        Child r = child("train", "--config", Cli.articleConfig(tmp, images, "lying", "").toString(),
+                "--out", tmp.resolve("r").toString(), "--set", "training.epochs=1");
+        assertThat(r.oneLineUserError()).isEqualTo("error: " + images + ": the header declares " + claimed + " images of 28×28 ("
+                + claimed * 784L + " bytes) but the file holds only " + held * 784 + " bytes after the header");
+    }
+
+    @Test
+    void aNetworkLargerThanTheHeapIsAOneLineError() throws Exception {
+        // 784 × 100,000 weights are 314 MB of floats
+        Path config = Cli.articleConfig(tmp, Cli.smallCsv(tmp, 300), "huge", "");
+        Child r = child("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[0].options.units=100000", "--set", "training.epochs=1");
+        assertThat(r.oneLineUserError()).startsWith("error: out of memory (the Java heap is limited to ")
+                .contains("give Java more memory");
+    }
+
+    @Test
+    void aCheckpointWhoseConfigClaimsAHugeNetworkFailsCleanlyAndStillInspects() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path run = tmp.resolve("run");
+        Cli.Result trained = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "small", "").toString(),
+                "--out", run.toString(), "--set", "training.epochs=1");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        Checkpoint c = CheckpointFile.read(run.resolve("last.ckpt"));
+        var config = c.getConfig().toBuilder();
+        LayerConfig.Builder hidden = config.getNetworkBuilder().getLayersBuilder(0);
+        hidden.putOptions("units", "100000");
+        Path lying = tmp.resolve("lying.ckpt");
+        CheckpointFile.write(lying, c.toBuilder().setConfig(config).build());
+
+        // the network is built from the stored config before its tensors are compared: the heap runs out first,
+        // and says so in one line (a check of the config against the tensors before building would name the file)
+        Child resume = child("train", "--resume", lying.toString());
+        assertThat(resume.oneLineUserError()).matches("error: (out of memory \\(the Java heap|" + Pattern.quote(lying.toString()) + ": ).*");
+        Child inspect = child("inspect", lying.toString());
+        assertThat(inspect.code).as(inspect.err).isZero();
+        assertThat(inspect.out).contains("hidden.W").contains("7,960");
+    }
+
+    private record Child(int code, String out, String err) {
+        String oneLineUserError() {
+            assertThat(code).as("exit code; stderr: %s", err).isEqualTo(Main.USER_ERROR);
+            assertThat(err).doesNotContain("\tat ").doesNotContain("Exception in").doesNotContain("internal error");
+            assertThat(err.lines()).as(err).hasSize(1);
+            assertThat(out).doesNotContain("done:");
+            return err.strip();
+        }
+    }
+
+    private Child child(String... args) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt"), err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("no answer in 60 s: " + cmd);
+        }
+        return new Child(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}

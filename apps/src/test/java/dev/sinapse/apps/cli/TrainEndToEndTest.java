@@ -1,0 +1,98 @@
+package dev.sinapse.apps.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sinapse.apps.training.Metrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainEndToEndTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void articleConfigTrainsAndTheLossFalls() throws Exception {
+        Path data = Cli.smallCsv(tmp, 1200);
+        Path config = Cli.articleConfig(tmp, data, "article-small", "");
+        Path out = tmp.resolve("run");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--set", "training.epochs=50", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("step 10/50").contains("step 50/50").contains("done: train accuracy");
+
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(rows.get(0)).isEqualTo(Metrics.CSV_HEADER);
+        assertThat(rows).hasSize(1 + 5);   // logged at steps 10, 20, 30, 40, 50
+        double first = Double.parseDouble(rows.get(1).split(",")[2]);
+        double last = Double.parseDouble(rows.get(5).split(",")[2]);
+        assertThat(last).isLessThan(first * 0.8);
+        double devAcc = Double.parseDouble(rows.get(5).split(",")[5]);
+        assertThat(devAcc).isGreaterThan(0.3);   // far above chance (0.1) after 50 steps
+        assertThat(out.resolve("last.ckpt")).exists();
+        assertThat(out.resolve("best.ckpt")).exists();
+        assertThat(out.resolve("config.textproto")).exists();
+    }
+
+    @Test
+    void unknownLayerTypeNamesTheKnownOnesAndTheClosest() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "bad", "");
+        Files.writeString(config, Files.readString(config).replace("type: \"relu\"", "type: \"rellu\""));
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).startsWith("error: network.layers[1].type: unknown type 'rellu' (did you mean 'relu'?); known types: ")
+                .contains("dense").contains("softmax").contains("tanh").doesNotContain("\tat ");
+    }
+
+    @Test
+    void tooFewOutputsForTheLabelsIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "five", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[output].options.units=5");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("error: network: the last layer gives 5 outputs, but " + data
+                + " has labels up to 9; give the last dense layer units: 10");
+    }
+
+    @Test
+    void aDenseLayerTooLargeForOneTensorIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "huge", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[hidden].options.units=1000000000");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("error: layer 'hidden' (dense): option 'units' is too large: 1000000000 x 784 weights do not fit in one tensor");
+    }
+
+    @Test
+    void earlyStoppingWithoutADevSetIsAUserError() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300);
+        Path config = Cli.articleConfig(tmp, data, "nodev", "");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "data.dev_rows=0", "--set", "training.early_stopping.patience=3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo(
+                "error: training.early_stopping.patience is 3 but there is no dev set to watch (data.dev_rows is 0)");
+    }
+
+    @Test
+    void layersListsEveryBuiltIn() {
+        Cli.Result r = Cli.run("layers");
+        assertThat(r.code()).isZero();
+        for (String key : List.of("dense", "softmax", "dropout", "batch_norm", "flatten", "relu", "leaky_relu", "sigmoid",
+                "tanh", "cross_entropy", "mse", "uniform", "normal", "he", "xavier", "zeros", "sgd", "momentum", "adam",
+                "adamw", "rmsprop", "adagrad", "constant", "step", "exponential", "cosine")) {
+            assertThat(r.out()).containsPattern("(?m)^  " + key + "\\b");
+        }
+    }
+
+    @Test
+    void unknownSubcommandIsAUserError() {
+        Cli.Result r = Cli.run("trian");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("trian");
+    }
+}

@@ -1,0 +1,162 @@
+package dev.sinapse.io.config;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Rng;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.config.Overrides;
+import dev.sinapse.io.data.Idx;
+import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.proto.DataConfig;
+import dev.sinapse.io.proto.Experiment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reading an experiment and its data: the config file (or the bundled article), --set overrides, the split. */
+public final class Experiments {
+    public static final String BUNDLED_DATA = "/dev/sinapse/apps/data/mnist-8k.csv.gz";
+    public static final String BUNDLED_DATA_NAME = "mnist-8k.csv.gz (bundled)";
+    public static final String BUNDLED_CONFIG = "/dev/sinapse/apps/configs/article.textproto";
+
+    private Experiments() {
+    }
+
+    /** A resolved experiment: defaults filled, overrides applied, validated; baseDir resolves relative data paths. */
+    public record Loaded(Experiment experiment, Path baseDir, String source) {
+        public String text() {
+            return ConfigFiles.toText(experiment);
+        }
+    }
+
+    /** The train and dev rows after the one seeded shuffle. */
+    public record Split(Dataset train, Dataset dev) {
+    }
+
+    public static Loaded load(Path configFile, List<String> sets) {
+        Experiment e;
+        Path baseDir;
+        String source;
+        if (configFile == null) {
+            e = ConfigFiles.parseText(resourceText(BUNDLED_CONFIG), "article.textproto (bundled)");
+            baseDir = Path.of("").toAbsolutePath();
+            source = "article.textproto (bundled)";
+        } else {
+            e = ConfigFiles.read(configFile);
+            Path parent = configFile.toAbsolutePath().getParent();
+            baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+            source = configFile.toString();
+        }
+        return resolve(e, sets, baseDir, source);
+    }
+
+    /** Applies overrides and defaults to an already parsed experiment (used on resume too). */
+    public static Loaded resolve(Experiment e, List<String> sets, Path baseDir, String source) {
+        e = Overrides.apply(e, sets);
+        e = ConfigFiles.withDefaults(e);
+        String p = e.getData().getPath();
+        if (!p.isEmpty() && !Path.of(p).isAbsolute()) {
+            // saved configs name the data absolutely, so a checkpoint resumes from any directory
+            e = e.toBuilder().setData(e.getData().toBuilder().setPath(baseDir.resolve(p).normalize().toString())).build();
+        }
+        ConfigFiles.validate(e);
+        return new Loaded(e, baseDir, source);
+    }
+
+    /** The data file the experiment names, or null for the bundled sample. */
+    public static Path dataPath(Loaded l) {
+        String p = l.experiment().getData().getPath();
+        if (p.isEmpty()) {
+            return null;
+        }
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : l.baseDir().resolve(path).normalize();
+    }
+
+    public static Dataset loadData(Loaded l) {
+        DataConfig d = l.experiment().getData();
+        Path path = dataPath(l);
+        Dataset all;
+        if (path == null) {
+            try (InputStream in = Experiments.class.getResourceAsStream(BUNDLED_DATA)) {
+                if (in == null) {
+                    throw new IllegalStateException("bundled data missing from the jar: " + BUNDLED_DATA);
+                }
+                all = KaggleCsv.read(in, BUNDLED_DATA_NAME, d.getLabelColumn());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read bundled data", e);
+            }
+        } else if (isIdx(path)) {
+            all = Idx.read(path, idxLabels(path, d));
+        } else {
+            all = KaggleCsv.read(path, d.getLabelColumn());
+        }
+        if (!all.hasLabels()) {
+            throw new SinapseException(all.source() + ": training data needs a '" + d.getLabelColumn() + "' column");
+        }
+        int inputs = l.experiment().getNetwork().getInputSize();
+        if (all.features() != inputs) {
+            throw new SinapseException(all.source() + ": rows have " + all.features()
+                    + " features, but network.input_size is " + inputs);
+        }
+        return all;
+    }
+
+    /** training.threads, with 0 meaning every core. */
+    public static int threads(Experiment e) {
+        int t = e.getTraining().getThreads();
+        return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+    }
+
+    static boolean isIdx(Path p) {
+        return p.getFileName().toString().contains("-idx3-ubyte");
+    }
+
+    /** The labels file beside an IDX images file: data.labels_path, or the name MNIST's files follow. */
+    static Path idxLabels(Path images, DataConfig d) {
+        if (!d.getLabelsPath().isEmpty()) {
+            Path l = Path.of(d.getLabelsPath());
+            return l.isAbsolute() ? l : images.resolveSibling(l);
+        }
+        String name = images.getFileName().toString();
+        if (!name.contains("images-idx3")) {
+            throw new SinapseException(images + ": cannot guess the labels file of this IDX images file; set data.labels_path");
+        }
+        return images.resolveSibling(name.replace("images-idx3", "labels-idx1"));
+    }
+
+    /** One shuffle with data.shuffle_seed; the first data.dev_rows rows are the dev set, like the tutorial. */
+    public static Split split(Dataset all, DataConfig d) {
+        int dev = d.getDevRows();
+        if (dev >= all.size()) {
+            throw new SinapseException("data.dev_rows is " + dev + " but " + all.source() + " has only " + all.size()
+                    + " rows; leave some for training");
+        }
+        int[] order = all.naturalOrder();
+        new Rng(d.getShuffleSeed()).shuffle(order);
+        Dataset shuffled = all.select(order);
+        return new Split(shuffled.slice(dev, shuffled.size()), shuffled.slice(0, dev));
+    }
+
+    public static String resourceText(String name) {
+        try (InputStream in = Experiments.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + name, e);
+        }
+    }
+
+    static String fileText(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new SinapseException(p + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.sinapse.kernels;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Matrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * The {@link Compute} products on a fixed pool of daemon threads, with loops HotSpot's C2 turns into SIMD code.
+ *
+ * <p>Determinism: work is cut into chunks whose boundaries depend only on the shapes, never on the thread
+ * count; a chunk's arithmetic is the same whichever thread runs it, and partial sums are added in chunk order.
+ * So 1, 2 or 3 threads give bitwise the same matrices (the results differ from {@link Compute#serial()} only
+ * by float rounding: products are summed four terms at a time with fused multiply-adds).
+ *
+ * <p>Why the loops look the way they do: on JDK 17, C2 vectorises {@code c[j] = fma(a, r[j], c[j])} only when
+ * every array in the loop is indexed by the same {@code j} from 0 (an offset such as {@code data[i * n + j]}
+ * in one array and not the others stops it), and it cannot vectorise a float sum reduction. So rows are copied
+ * into, or accumulated in, their own arrays, and every product is written as a sum of scaled rows (axpy),
+ * never as dot products.
+ */
+public final class ParallelCompute implements Compute {
+    /** At most this many chunks in a reduction, so the partial sums stay small. */
+    private static final int MAX_CHUNKS = 64;
+    /** Rows per chunk of a row-parallel product. */
+    private static final int ROWS_PER_TASK = 64;
+    /** Below this many outputs per row, A·Bᵀ uses dot products. */
+    private static final int NARROW = 64;
+    /** Floats of partial sums a reduction may hold (16 MiB). */
+    private static final long PARTIAL_BUDGET = 4L << 20;
+
+    /** How long an idle worker thread waits for work before it ends. */
+    static final long IDLE_SECONDS = 5;
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    private ParallelCompute(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        if (threads == 1) {
+            this.pool = null;
+        } else {
+            // idle workers end after a few seconds and come back on demand: a program (or a test run) that makes
+            // many computes does not keep their threads for ever
+            ThreadPoolExecutor p = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemonThreads());
+            p.allowCoreThreadTimeOut(true);
+            this.pool = p;
+        }
+    }
+
+    /** A compute on {@code threads} threads: the caller's plus {@code threads − 1} daemon workers. */
+    public static ParallelCompute create(int threads) {
+        return new ParallelCompute(threads);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "sinapse-compute-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code task.accept(i)} for every i in [0, tasks), spread over the threads, and returns when all are
+     * done. Tasks must not depend on which thread runs them or in which order; then the result is the same for
+     * any thread count. The first exception thrown by a task is rethrown here.
+     */
+    public void forEach(int tasks, IntConsumer task) {
+        if (tasks <= 0) {
+            return;
+        }
+        if (pool == null || tasks == 1) {
+            for (int i = 0; i < tasks; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                task.accept(i);
+            }
+        };
+        int helpers = Math.min(threads, tasks) - 1;
+        List<Future<?>> running = new ArrayList<>(helpers);
+        for (int h = 0; h < helpers; h++) {
+            running.add(pool.submit(worker));
+        }
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            next.set(tasks); // stop handing out tasks
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = new IllegalStateException("interrupted while waiting for compute threads", e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * A·Bᵀ. With few outputs per row (n below {@value #NARROW}, like Z = X·Wᵀ with 10 units) each output is a
+     * dot product with four scalar chains: rows of length n are too short for SIMD loops to pay. Otherwise row
+     * i of C is Σ_p A[i,p]·(column p of B), the columns copied out once as rows.
+     */
+    @Override
+    public Matrix timesTransB(Matrix A, Matrix B) {
+        int m = A.rows(), k = A.cols(), n = B.rows();
+        check(B.cols() == k, "timesTransB", A, B);
+        float[] b = B.data();
+        if (n < NARROW) {
+            Matrix C = new Matrix(m, n);
+            float[] a = A.data(), c = C.data();
+            int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            forEach(tasks, t -> {
+                for (int i = t * ROWS_PER_TASK, end = Math.min(m, i + ROWS_PER_TASK); i < end; i++) {
+                    for (int j = 0; j < n; j++) {
+                        c[i * n + j] = dot(a, i * k, b, j * k, k);
+                    }
+                }
+            });
+            return C;
+        }
+        float[][] R = new float[k][n];
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                R[p][j] = b[j * k + p];
+            }
+        }
+        return rowsTimes(A, R, n);
+    }
+
+    /** Σ_p a[ao + p]·b[bo + p], four independent chains added pairwise at the end. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int k) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            s0 = Math.fma(a[ao + p], b[bo + p], s0);
+            s1 = Math.fma(a[ao + p + 1], b[bo + p + 1], s1);
+            s2 = Math.fma(a[ao + p + 2], b[bo + p + 2], s2);
+            s3 = Math.fma(a[ao + p + 3], b[bo + p + 3], s3);
+        }
+        for (; p < k; p++) {
+            s0 = Math.fma(a[ao + p], b[bo + p], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** A·B: row i of C is Σ_p A[i,p]·(row p of B). */
+    @Override
+    public Matrix times(Matrix A, Matrix B) {
+        int k = A.cols(), n = B.cols();
+        check(B.rows() == k, "times", A, B);
+        float[][] R = new float[k][];
+        for (int p = 0; p < k; p++) {
+            R[p] = java.util.Arrays.copyOfRange(B.data(), p * n, (p + 1) * n);
+        }
+        return rowsTimes(A, R, n);
+    }
+
+    /** C = A·R where R is given as k rows of n; rows of C are independent, so no reduction is needed. */
+    private Matrix rowsTimes(Matrix A, float[][] R, int n) {
+        int m = A.rows(), k = A.cols();
+        Matrix C = new Matrix(m, n);
+        float[] a = A.data(), c = C.data();
+        int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        forEach(tasks, t -> {
+            float[] row = new float[n];
+            for (int i = t * ROWS_PER_TASK, end = Math.min(m, i + ROWS_PER_TASK); i < end; i++) {
+                java.util.Arrays.fill(row, 0f);
+                combineRows(a, i * k, 1, k, R, row);
+                System.arraycopy(row, 0, c, i * n, n);
+            }
+        });
+        return C;
+    }
+
+    /**
+     * out += Σ_p a[ao + p·stride]·R[p] for p in [0, count), four rows per pass so each load and store of
+     * {@code out} carries four multiply-adds. Modified: out.
+     */
+    static void combineRows(float[] a, int ao, int stride, int count, float[][] R, float[] out) {
+        int n = out.length;
+        int p = 0;
+        for (; p + 4 <= count; p += 4) {
+            float a0 = a[ao + p * stride], a1 = a[ao + (p + 1) * stride];
+            float a2 = a[ao + (p + 2) * stride], a3 = a[ao + (p + 3) * stride];
+            if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
+                continue;
+            }
+            float[] r0 = R[p], r1 = R[p + 1], r2 = R[p + 2], r3 = R[p + 3];
+            for (int j = 0; j < n; j++) {
+                out[j] = Math.fma(a0, r0[j], Math.fma(a1, r1[j], Math.fma(a2, r2[j], Math.fma(a3, r3[j], out[j]))));
+            }
+        }
+        for (; p < count; p++) {
+            float a0 = a[ao + p * stride];
+            if (a0 == 0f) {
+                continue;
+            }
+            float[] r0 = R[p];
+            for (int j = 0; j < n; j++) {
+                out[j] = Math.fma(a0, r0[j], out[j]);
+            }
+        }
+    }
+
+    /**
+     * Aᵀ·B = Σ_i (row i of A)ᵀ ⊗ (row i of B). The m rows are cut into chunks fixed by the shapes; each chunk
+     * sums its rows into its own n × k partial, and the partials are added in chunk order.
+     */
+    @Override
+    public void transATimesInto(Matrix A, Matrix B, Matrix out) {
+        int m = A.rows(), n = A.cols(), k = B.cols();
+        check(B.rows() == m && out.rows() == n && out.cols() == k, "transATimes", A, B);
+        float[] a = A.data(), b = B.data();
+        int chunks = reductionChunks(m, (long) n * k);
+        int rowsPerChunk = chunks == 0 ? 0 : (m + chunks - 1) / chunks;
+        float[][][] partial = new float[Math.max(chunks, 1)][n][k];
+        forEach(chunks, ch -> {
+            float[][] P = partial[ch];
+            float[][] rows = new float[4][k];
+            int end = Math.min(m, (ch + 1) * rowsPerChunk);
+            for (int i = ch * rowsPerChunk; i < end; i += 4) {
+                int take = Math.min(4, end - i);
+                for (int q = 0; q < take; q++) {
+                    System.arraycopy(b, (i + q) * k, rows[q], 0, k);
+                }
+                for (int r = 0; r < n; r++) {
+                    combineRows(a, i * n + r, n, take, rows, P[r]);
+                }
+            }
+        });
+        float[] c = out.data();
+        forEach(n, r -> {
+            float[] sum = partial[0][r];
+            for (int ch = 1; ch < chunks; ch++) {
+                float[] p = partial[ch][r];
+                for (int j = 0; j < k; j++) {
+                    sum[j] += p[j];
+                }
+            }
+            System.arraycopy(sum, 0, c, r * k, k);
+        });
+    }
+
+    /** How many chunks a reduction over m rows with an n × k result uses: a function of the shapes only. */
+    static int reductionChunks(int m, long resultSize) {
+        if (m == 0) {
+            return 0;
+        }
+        long byMemory = Math.max(1, PARTIAL_BUDGET / Math.max(1, resultSize));
+        long byRows = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        return (int) Math.max(1, Math.min(MAX_CHUNKS, Math.min(byMemory, byRows)));
+    }
+
+    private static void check(boolean ok, String op, Matrix A, Matrix B) {
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": shapes " + A.shape() + " and " + B.shape() + " do not chain");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "parallel(" + threads + ")";
+    }
+}

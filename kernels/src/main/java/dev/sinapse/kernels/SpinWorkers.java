@@ -1,0 +1,167 @@
+package dev.sinapse.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * Daemon threads that run {@code task.accept(i)} for i in [0, tasks) with the caller, for work units of tens of
+ * microseconds (a batch of 128 rows split in two): an executor's hand-off (queue, park, unpark, future) costs
+ * about as much as the work. Idle helpers spin for {@value #SPIN_NANOS} ns, long enough to cover an optimizer
+ * step between two batches, then park; after {@link #IDLE_NANOS} ns without work they end, and the next call
+ * starts them again, so kernels that are no longer used do not keep threads.
+ *
+ * <p>As with {@link dev.sinapse.api.ParallelCompute#forEach}, tasks must not depend on which thread runs them,
+ * so the result is the same for any thread count.
+ */
+final class SpinWorkers {
+    private static final long SPIN_NANOS = 200_000;
+    /** A helper idle this long ends; the next call starts a new one. */
+    static final long IDLE_NANOS = 5_000_000_000L;
+
+    private final AtomicReferenceArray<Thread> helpers;
+    private final long idleNanos;
+    // generation << 32 | next task: a helper that wakes late cannot take a task of the next call
+    private final AtomicLong claim = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
+    private volatile long generation;
+    private volatile IntConsumer task;
+    private volatile int tasks;
+    private volatile RuntimeException failure;
+    /** How many helpers are parked or about to park; while all spin, a call needs no unpark (a system call). */
+    private final AtomicInteger sleeping = new AtomicInteger();
+
+    SpinWorkers(int threads) {
+        this(threads, IDLE_NANOS);
+    }
+
+    SpinWorkers(int threads, long idleNanos) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.helpers = new AtomicReferenceArray<>(threads - 1);
+        this.idleNanos = idleNanos;
+    }
+
+    int threads() {
+        return helpers.length() + 1;
+    }
+
+    /** Helper threads alive now (for tests). */
+    int liveHelpers() {
+        int n = 0;
+        for (int i = 0; i < helpers.length(); i++) {
+            Thread t = helpers.get(i);
+            if (t != null && t.isAlive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Starts the helpers that ended while idle, or were never started. */
+    private void ensureHelpers() {
+        for (int i = 0; i < helpers.length(); i++) {
+            if (helpers.get(i) == null) {
+                int slot = i;
+                Thread t = new Thread(() -> work(slot), "sinapse-kernel-" + (i + 1));
+                t.setDaemon(true);
+                if (helpers.compareAndSet(i, null, t)) {
+                    t.start();
+                }
+            }
+        }
+    }
+
+    /** Runs every task once, on the caller and the helpers; rethrows the first task's exception. Not reentrant. */
+    void forEach(int count, IntConsumer body) {
+        if (helpers.length() == 0 || count <= 1) {
+            for (int i = 0; i < count; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        ensureHelpers();
+        failure = null;
+        task = body;
+        tasks = count;
+        done.set(0);
+        long g = generation + 1;
+        claim.set(g << 32);
+        generation = g; // publishes the fields above
+        if (sleeping.get() > 0) {
+            for (int i = 0; i < helpers.length(); i++) {
+                Thread t = helpers.get(i);
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+        drain(g, body, count);
+        while (done.get() < count) {
+            Thread.onSpinWait();
+        }
+        task = null;
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private void drain(long g, IntConsumer body, int count) {
+        while (true) {
+            long c = claim.get();
+            int i = (int) c;
+            if (c >>> 32 != g || i >= count) {
+                return;
+            }
+            if (!claim.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                body.accept(i);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
+            }
+            done.incrementAndGet();
+        }
+    }
+
+    /**
+     * A helper's life: spin, then park, until a new generation is published; run its tasks; end after
+     * {@code idleNanos} parked without work. A call that races with the end finds its tasks done by the caller
+     * ({@link #drain} takes whatever no helper took), and the next call starts a new helper.
+     */
+    private void work(int slot) {
+        long seen = generation;
+        while (true) {
+            long idleSince = System.nanoTime();
+            while (generation == seen) {
+                long idle = System.nanoTime() - idleSince;
+                if (idle < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else if (idle > idleNanos) {
+                    helpers.compareAndSet(slot, Thread.currentThread(), null);
+                    return;
+                } else {
+                    // counted before the last look at generation, so a caller that publishes after it unparks us
+                    sleeping.incrementAndGet();
+                    if (generation == seen) {
+                        LockSupport.parkNanos(this, idleNanos);
+                    }
+                    sleeping.decrementAndGet();
+                }
+            }
+            seen = generation;
+            IntConsumer body = task;
+            int count = tasks;
+            if (body != null) {
+                drain(seen, body, count);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.sinapse.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelComputeTest {
+    /** m, k, n triples: sizes that do not divide 4, 8 or 16, a single row, and the article's thin shape. */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {3, 5, 7}, {17, 13, 9}, {33, 31, 10}, {129, 37, 3}, {70, 1, 65}, {1, 100, 1}, {301, 784, 10},
+    };
+
+    private static Matrix random(int rows, int cols, long seed, boolean withZeros) {
+        Rng rng = new Rng(seed);
+        Matrix M = new Matrix(rows, cols);
+        float[] d = M.data();
+        for (int i = 0; i < d.length; i++) {
+            // a third zeros, like ReLU outputs and blank pixels, to exercise the zero skipping
+            d[i] = withZeros && rng.nextInt(3) == 0 ? 0f : rng.nextFloat() * 2f - 1f;
+        }
+        return M;
+    }
+
+    /** |a − b| ≤ 1e-5·(1 + Σ|terms|): float rounding of a k-term sum, whatever the order. */
+    private static void assertClose(Matrix actual, Matrix expected, Matrix bound) {
+        assertThat(actual.rows()).isEqualTo(expected.rows());
+        assertThat(actual.cols()).isEqualTo(expected.cols());
+        for (int i = 0; i < actual.size(); i++) {
+            float tol = 1e-5f * (1f + bound.data()[i]);
+            assertThat(actual.data()[i]).as("element %d", i).isCloseTo(expected.data()[i], org.assertj.core.data.Offset.offset(tol));
+        }
+    }
+
+    private static Matrix abs(Matrix M) {
+        Matrix R = M.copy();
+        float[] d = R.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Math.abs(d[i]);
+        }
+        return R;
+    }
+
+    @Test
+    void timesTransBMatchesSerialOnRandomShapes() {
+        Compute par = ParallelCompute.create(2);
+        for (int[] s : SHAPES) {
+            Matrix A = random(s[0], s[1], 1, true), B = random(s[2], s[1], 2, false);
+            assertClose(par.timesTransB(A, B), Compute.serial().timesTransB(A, B),
+                    Compute.serial().timesTransB(abs(A), abs(B)));
+        }
+    }
+
+    @Test
+    void timesMatchesSerialOnRandomShapes() {
+        Compute par = ParallelCompute.create(2);
+        for (int[] s : SHAPES) {
+            Matrix A = random(s[0], s[1], 3, true), B = random(s[1], s[2], 4, false);
+            assertClose(par.times(A, B), Compute.serial().times(A, B), Compute.serial().times(abs(A), abs(B)));
+        }
+    }
+
+    @Test
+    void transATimesMatchesSerialOnRandomShapes() {
+        Compute par = ParallelCompute.create(2);
+        for (int[] s : SHAPES) {
+            // A: m × n, B: m × k, as dW = dZᵀ·X
+            Matrix A = random(s[0], s[2], 5, true), B = random(s[0], s[1], 6, false);
+            Matrix out = random(s[2], s[1], 7, false); // stale values must be overwritten
+            Matrix expected = new Matrix(s[2], s[1]), bound = new Matrix(s[2], s[1]);
+            Compute.serial().transATimesInto(A, B, expected);
+            Compute.serial().transATimesInto(abs(A), abs(B), bound);
+            par.transATimesInto(A, B, out);
+            assertClose(out, expected, bound);
+        }
+    }
+
+    @Test
+    void transATimesOverManyChunksMatchesSerial() {
+        // 5000 rows: more rows than one chunk holds, so partial sums are reduced across chunks
+        Matrix A = random(5000, 10, 8, true), B = random(5000, 23, 9, false);
+        Matrix out = new Matrix(10, 23), expected = new Matrix(10, 23), bound = new Matrix(10, 23);
+        ParallelCompute.create(3).transATimesInto(A, B, out);
+        Compute.serial().transATimesInto(A, B, expected);
+        Compute.serial().transATimesInto(abs(A), abs(B), bound);
+        assertThat(ParallelCompute.reductionChunks(5000, 230)).isGreaterThan(1);
+        assertClose(out, expected, bound);
+    }
+
+    @Test
+    void resultsAreBitwiseIdenticalForOneTwoAndThreeThreads() {
+        List<Compute> computes = List.of(ParallelCompute.create(1), ParallelCompute.create(2), ParallelCompute.create(3));
+        int[][] shapes = {{5000, 37, 10}, {301, 784, 10}, {97, 19, 45}};
+        for (int[] s : shapes) {
+            Matrix A = random(s[0], s[1], 10, true), B = random(s[2], s[1], 11, false);
+            Matrix dZ = random(s[0], s[2], 12, true), W = random(s[2], s[1], 13, false);
+            List<Matrix> fwd = new ArrayList<>(), bwdX = new ArrayList<>(), bwdW = new ArrayList<>();
+            for (Compute c : computes) {
+                fwd.add(c.timesTransB(A, B));
+                bwdX.add(c.times(dZ, W));
+                Matrix dW = new Matrix(s[2], s[1]);
+                c.transATimesInto(dZ, A, dW);
+                bwdW.add(dW);
+            }
+            for (int t = 1; t < computes.size(); t++) {
+                // Matrix.equals compares the float bits (Arrays.equals), so this is a bitwise comparison
+                assertThat(fwd.get(t)).as("A·Bᵀ, %d threads", t + 1).isEqualTo(fwd.get(0));
+                assertThat(bwdX.get(t)).as("dZ·W, %d threads", t + 1).isEqualTo(bwdX.get(0));
+                assertThat(bwdW.get(t)).as("dZᵀ·X, %d threads", t + 1).isEqualTo(bwdW.get(0));
+            }
+        }
+    }
+
+    @Test
+    void reportsItsThreadCount() {
+        assertThat(ParallelCompute.create(3).threads()).isEqualTo(3);
+        assertThat(Compute.serial().threads()).isEqualTo(1);
+    }
+
+    @Test
+    void forEachRunsEveryTaskOnceOnSeveralThreads() {
+        ParallelCompute pc = ParallelCompute.create(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(200);
+        java.util.Set<String> names = ConcurrentHashMap.newKeySet();
+        pc.forEach(200, i -> {
+            runs.incrementAndGet(i);
+            names.add(Thread.currentThread().getName());
+            // long enough that the helper thread gets some of the tasks
+            long until = System.nanoTime() + 200_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        for (int i = 0; i < 200; i++) {
+            assertThat(runs.get(i)).as("task %d", i).isEqualTo(1);
+        }
+        assertThat(names).hasSize(2);
+    }
+
+    @Test
+    void forEachRethrowsATaskFailure() {
+        ParallelCompute pc = ParallelCompute.create(2);
+        assertThatThrownBy(() -> pc.forEach(50, i -> {
+            if (i == 17) {
+                throw new IllegalStateException("task 17 failed");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasMessage("task 17 failed");
+    }
+
+    @Test
+    void rejectsShapesThatDoNotChain() {
+        Compute par = ParallelCompute.create(2);
+        assertThatThrownBy(() -> par.timesTransB(new Matrix(2, 3), new Matrix(2, 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x3").hasMessageContaining("2x4");
+        assertThatThrownBy(() -> par.times(new Matrix(2, 3), new Matrix(2, 4)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> par.transATimesInto(new Matrix(2, 3), new Matrix(3, 4), new Matrix(3, 4)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ParallelCompute.create(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sinapse.layers;
+
+import dev.sinapse.api.Activation;
+import dev.sinapse.api.Elementwise;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Pass;
+
+/** A = f(Z) element-wise; dZ = dA ⊙ f'(Z). */
+public final class ActivationLayer implements Elementwise {
+    private final String name;
+    private final int size;
+    private final Activation f;
+    private Matrix Z;
+    private Matrix A;
+
+    public ActivationLayer(String name, int size, Activation f) {
+        this.name = name;
+        this.size = size;
+        this.f = f;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public Activation activation() {
+        return f;
+    }
+
+    @Override
+    public Matrix forward(Matrix Z, Pass pass) {
+        float[] z = Z.data();
+        Matrix A = new Matrix(Z.rows(), Z.cols());
+        float[] a = A.data();
+        for (int i = 0; i < z.length; i++) {
+            a[i] = f.apply(z[i]);
+        }
+        this.Z = Z;
+        this.A = A;
+        return A;
+    }
+
+    @Override
+    public Matrix backward(Matrix dA, Pass pass) {
+        if (!pass.inputGradient()) {
+            return null;
+        }
+        float[] z = Z.data(), a = A.data(), da = dA.data();
+        Matrix dZ = new Matrix(dA.rows(), dA.cols());
+        float[] dz = dZ.data();
+        for (int i = 0; i < dz.length; i++) {
+            dz[i] = da[i] * f.derivative(z[i], a[i]);
+        }
+        return dZ;
+    }
+}

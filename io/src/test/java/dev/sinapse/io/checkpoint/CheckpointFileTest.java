@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CheckpointFileTest {
     /** The documented layout, spelled out here rather than taken from the class under test. */
     private static final byte[] MAGIC = {(byte) 0x89, 0x53, 0x4E, 0x50, 0x0D, 0x0A, 0x1A, 0x0A};
-    private static final int HEADER = 52;
+    static final int HEADER = 52;
 
     @TempDir
     Path dir;
@@ -316,13 +316,15 @@ class CheckpointFileTest {
         return c;
     }
 
-    private static byte[] putInt(byte[] b, int at, int v) {
+    /** A copy of {@code b} with the big-endian int at {@code at} set to {@code v}. */
+    static byte[] putInt(byte[] b, int at, int v) {
         byte[] c = b.clone();
         ByteBuffer.wrap(c).putInt(at, v);
         return c;
     }
 
-    private static byte[] putLong(byte[] b, int at, long v) {
+    /** A copy of {@code b} with the big-endian long at {@code at} set to {@code v}. */
+    static byte[] putLong(byte[] b, int at, long v) {
         byte[] c = b.clone();
         ByteBuffer.wrap(c).putLong(at, v);
         return c;

@@ -9,14 +9,10 @@ import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.Experiment;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.zip.GZIPOutputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -30,7 +26,7 @@ import net.jqwik.api.Provide;
 class ReadersFuzzTest {
     private static final byte[] CSV = ("label,pixel0,pixel1,pixel2\n7,0,255,12\n0,3,4,5\r\n\n9,1,1,1\n")
             .getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CSV_GZ = gzip(CSV);
+    private static final byte[] CSV_GZ = GzipBytes.of(CSV);
     private static final String TEXT = """
             name: "fuzz"
             data { path: "train.csv" dev_rows: 10 }
@@ -80,18 +76,20 @@ class ReadersFuzzTest {
 
     @Provide
     Arbitrary<String> textInputs() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.strings().withChars("{}[]<>:;,\"'#\\ \n\tabcdefgnrt_0123456789.-e").ofMaxLength(200),
-                mutationsOf(TEXT.getBytes(StandardCharsets.UTF_8)).map(b -> new String(b, StandardCharsets.UTF_8)));
+        return stringsAround(TEXT, "{}[]<>:;,\"'#\\ \n\tabcdefgnrt_0123456789.-e");
     }
 
     @Provide
     Arbitrary<String> jsonInputs() {
+        return stringsAround(JSON, "{}[]:,\"\\ \nabcdefgnrtlsu_0123456789.-eE+");
+    }
+
+    /** Any short string, a short string of the format's own characters, or {@code seed} mutated. */
+    private static Arbitrary<String> stringsAround(String seed, String alphabet) {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.strings().withChars("{}[]:,\"\\ \nabcdefgnrtlsu_0123456789.-eE+").ofMaxLength(200),
-                mutationsOf(JSON.getBytes(StandardCharsets.UTF_8)).map(b -> new String(b, StandardCharsets.UTF_8)));
+                Arbitraries.strings().withChars(alphabet).ofMaxLength(200),
+                mutationsOf(seed.getBytes(StandardCharsets.UTF_8)).map(b -> new String(b, StandardCharsets.UTF_8)));
     }
 
     @Provide
@@ -135,15 +133,5 @@ class ReadersFuzzTest {
             }
         }
         return b;
-    }
-
-    private static byte[] gzip(byte[] plain) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(plain);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import dev.sinapse.api.ActivationFactory;
+import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.InitializerFactory;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerFactory;
@@ -39,6 +40,14 @@ final class Fixtures {
     /** One layer named "t" of the given type, built from its config options. */
     static Layer layer(String type, int inputSize, Map<String, String> options, long seed) {
         return network(inputSize, List.of(new LayerSpec(type, "t", options)), seed).layers().get(0);
+    }
+
+    /**
+     * The one gradient check of an element-wise activation: its config entry as a 5-unit layer, on 4 × 5 inputs
+     * that hold the kinks −1, 0 and 1.
+     */
+    static void checkActivationGradient(String type, Map<String, String> options) {
+        GradientCheck.checkLayer(layer(type, 5, options, 0), GradientCheck.random(4, 5, 5), 1e-2);
     }
 
     /** Per-column mean of M, in double. */

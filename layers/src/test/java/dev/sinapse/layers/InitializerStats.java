@@ -1,5 +1,7 @@
 package dev.sinapse.layers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sinapse.api.Initializer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Options;
@@ -23,6 +25,18 @@ record InitializerStats(Matrix W, double min, double max, double mean, double st
         int n = W.size();
         double mean = sum / n;
         return new InitializerStats(W, min, max, mean, Math.sqrt(squares / n - mean * mean));
+    }
+
+    /** Every value lies in [low, high], and the smallest and largest come within {@code edge} of those ends. */
+    void assertSpans(double low, double high, double edge) {
+        assertThat(min).as("min").isGreaterThanOrEqualTo(low).isLessThan(low + edge);
+        assertThat(max).as("max").isLessThanOrEqualTo(high).isGreaterThan(high - edge);
+    }
+
+    /** The same seed gives the same values, another seed other values. */
+    static void assertReproducible(String spec) {
+        assertThat(of(spec, 10, 10, 5).W()).isEqualTo(of(spec, 10, 10, 5).W());
+        assertThat(of(spec, 10, 10, 5).W()).isNotEqualTo(of(spec, 10, 10, 6).W());
     }
 
     static Initializer initializer(String text) {

@@ -14,7 +14,7 @@ class LeakyReluTest {
 
     @Test
     void backwardMatchesNumericalGradient() {
-        GradientCheck.checkLayer(new ActivationLayer("l", 5, new LeakyRelu(0.1f)), GradientCheck.random(4, 5, 5), 1e-2);
+        Fixtures.checkActivationGradient("leaky_relu", Map.of("alpha", "0.1"));
     }
 
     @Test

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Matrix;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReluTest {
 
     @Test
     void backwardMatchesNumericalGradient() {
-        GradientCheck.checkLayer(new ActivationLayer("r", 5, new Relu()), GradientCheck.random(4, 5, 5), 1e-2);
+        Fixtures.checkActivationGradient("relu", Map.of());
     }
 
     @Test

@@ -3,14 +3,14 @@ package dev.sinapse.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.GradientCheck;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TanhTest {
 
     @Test
     void backwardMatchesNumericalGradient() {
-        GradientCheck.checkLayer(new ActivationLayer("t", 5, new Tanh()), GradientCheck.random(4, 5, 5), 1e-2);
+        Fixtures.checkActivationGradient("tanh", Map.of());
     }
 
     @Test

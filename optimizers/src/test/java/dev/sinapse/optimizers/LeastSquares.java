@@ -1,5 +1,8 @@
 package dev.sinapse.optimizers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.sinapse.api.Optimizer;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Schedule;
@@ -32,6 +35,12 @@ final class LeastSquares {
         }
         float[] x = theta.value().data();
         return new double[] {x[0], x[1]};
+    }
+
+    /** θ is within {@code tolerance} of θ* in each coordinate. */
+    static void assertAtMinimum(double[] theta, double tolerance) {
+        assertThat(theta[0]).as("θ[0]").isCloseTo(THETA_STAR[0], within(tolerance));
+        assertThat(theta[1]).as("θ[1]").isCloseTo(THETA_STAR[1], within(tolerance));
     }
 
     private static void gradient(Param theta) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -25,158 +24,156 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OptimizerStateTest {
     private static final double RATE = 0.05;
 
-    /** Each optimizer as a config would make it, with the name of its per-parameter slot (null: none). */
-    static Stream<Arguments> optimizers() {
+    /** An optimizer as a config would make it, with the name of its per-parameter slot (null: none). */
+    record Kind(String key, OptimizerFactory factory, Map<String, String> options, String slot) {
+        Optimizer create() {
+            return Fixtures.create(factory, key, options);
+        }
+
+        /** A fresh optimizer after k steps on {@code params}. */
+        Optimizer trained(List<Param> params, int k) {
+            Optimizer optimizer = create();
+            run(optimizer, params, k);
+            return optimizer;
+        }
+
+        /** A fresh optimizer restored from a copy of {@code from}'s state. */
+        Optimizer restoredFrom(Optimizer from) {
+            Optimizer optimizer = create();
+            optimizer.restore(deepCopy(from.state()));
+            return optimizer;
+        }
+
+        @Override
+        public String toString() {
+            return key + " " + options;
+        }
+    }
+
+    static Stream<Kind> optimizers() {
         return Stream.of(
-                Arguments.of("sgd", new Sgd.Factory(), Map.of(), null),
-                Arguments.of("momentum", new Momentum.Factory(), Map.of(), "velocity"),
-                Arguments.of("momentum", new Momentum.Factory(), Map.of("nesterov", "true"), "velocity"),
-                Arguments.of("adam", new Adam.Factory(), Map.of(), "m"),
-                Arguments.of("adamw", new AdamW.Factory(), Map.of("weight_decay", "0.1"), "m"),
-                Arguments.of("rmsprop", new RmsProp.Factory(), Map.of(), "s"),
-                Arguments.of("adagrad", new AdaGrad.Factory(), Map.of("initial_accumulator", "0.1"), "G"));
+                new Kind("sgd", new Sgd.Factory(), Map.of(), null),
+                new Kind("momentum", new Momentum.Factory(), Map.of(), "velocity"),
+                new Kind("momentum", new Momentum.Factory(), Map.of("nesterov", "true"), "velocity"),
+                new Kind("adam", new Adam.Factory(), Map.of(), "m"),
+                new Kind("adamw", new AdamW.Factory(), Map.of("weight_decay", "0.1"), "m"),
+                new Kind("rmsprop", new RmsProp.Factory(), Map.of(), "s"),
+                new Kind("adagrad", new AdaGrad.Factory(), Map.of("initial_accumulator", "0.1"), "G"));
     }
 
-    static Stream<Arguments> optimizersWithSlots() {
-        return optimizers().filter(a -> a.get()[3] != null);
+    static Stream<Kind> optimizersWithSlots() {
+        return optimizers().filter(k -> k.slot() != null);
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
-    void resumingFromSavedStateIsBitwiseIdenticalToNotStopping(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
+    void resumingFromSavedStateIsBitwiseIdenticalToNotStopping(Kind kind) {
         List<Param> uninterrupted = params();
-        Optimizer straight = Fixtures.create(factory, key, options);
-        run(straight, uninterrupted, 7);
+        Optimizer straight = kind.trained(uninterrupted, 7);
 
         List<Param> resumed = params();
-        Optimizer first = Fixtures.create(factory, key, options);
-        run(first, resumed, 3);
-        State saved = deepCopy(first.state());
-        Optimizer second = Fixtures.create(factory, key, options);
-        second.restore(saved);
+        Optimizer second = kind.restoredFrom(kind.trained(resumed, 3));
         run(second, resumed, 4);
 
-        for (int i = 0; i < resumed.size(); i++) {
-            assertThat(resumed.get(i).value()).isEqualTo(uninterrupted.get(i).value());
-        }
+        assertSameValues(resumed, uninterrupted);
         assertThat(second.state().getLong("t")).isEqualTo(7);
         assertThat(second.state().tensors().keySet()).isEqualTo(straight.state().tensors().keySet());
         straight.state().tensors().forEach((name, tensor) ->
                 assertThat(second.state().tensors().get(name)).as(name).isEqualTo(tensor));
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void savedStateNamesOneSlotPerParameterByIndex(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer optimizer = Fixtures.create(factory, key, options);
+    void savedStateNamesOneSlotPerParameterByIndex(Kind kind) {
+        Optimizer optimizer = kind.create();
         assertThat(optimizer.state().tensors()).isEmpty();
         assertThat(optimizer.state().getLong("t")).isZero();
         run(optimizer, params(), 2);
         State state = optimizer.state();
+        String slot = kind.slot();
         assertThat(state.getLong("t")).isEqualTo(2);
         assertThat(state.tensor(slot + ".0", 2, 3).allFinite()).isTrue();
         assertThat(state.tensor(slot + ".1", 1, 3).allFinite()).isTrue();
         assertThat(state.tensors()).doesNotContainKey(slot + ".2");
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void stateRestoredAndSavedAgainBeforeAStepIsUnchanged(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer first = Fixtures.create(factory, key, options);
-        run(first, params(), 3);
+    void stateRestoredAndSavedAgainBeforeAStepIsUnchanged(Kind kind) {
+        Optimizer first = kind.trained(params(), 3);
         State saved = deepCopy(first.state());
-        Optimizer second = Fixtures.create(factory, key, options);
-        second.restore(saved);
+        Optimizer second = kind.restoredFrom(first);
         State again = second.state();
         assertThat(again.longs()).isEqualTo(saved.longs());
         assertThat(again.tensors()).isEqualTo(saved.tensors());
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
-    void stateSavedBeforeTheFirstStepRestoresToAFreshStart(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
+    void stateSavedBeforeTheFirstStepRestoresToAFreshStart(Kind kind) {
         List<Param> fresh = params();
-        run(Fixtures.create(factory, key, options), fresh, 3);
+        kind.trained(fresh, 3);
 
         List<Param> restored = params();
-        Optimizer optimizer = Fixtures.create(factory, key, options);
-        optimizer.restore(deepCopy(Fixtures.create(factory, key, options).state()));
-        run(optimizer, restored, 3);
-        for (int i = 0; i < fresh.size(); i++) {
-            assertThat(restored.get(i).value()).isEqualTo(fresh.get(i).value());
-        }
+        run(kind.restoredFrom(kind.create()), restored, 3);
+        assertSameValues(restored, fresh);
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void restoringOntoAParameterOfAnotherShapeNamesTheTensorAndBothShapes(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer first = Fixtures.create(factory, key, options);
-        run(first, params(), 2);
-        Optimizer second = Fixtures.create(factory, key, options);
-        second.restore(deepCopy(first.state()));
-
+    void restoringOntoAParameterOfAnotherShapeNamesTheTensorAndBothShapes(Kind kind) {
+        Optimizer second = kind.restoredFrom(kind.trained(params(), 2));
         List<Param> reshaped = List.of(new Param("hidden.W", new Matrix(3, 2), true), new Param("hidden.b", new Matrix(1, 3), false));
-        assertThatThrownBy(() -> second.step(reshaped, RATE))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage("saved optimizer tensor '" + slot + ".0' is 2x3, but parameter 'hidden.W' is 3x2");
+        assertStepFails(second, reshaped,
+                "saved optimizer tensor '" + kind.slot() + ".0' is 2x3, but parameter 'hidden.W' is 3x2");
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void restoringOntoFewerParametersNamesTheExtraTensor(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer first = Fixtures.create(factory, key, options);
-        run(first, params(), 2);
-        Optimizer second = Fixtures.create(factory, key, options);
-        second.restore(deepCopy(first.state()));
-
-        List<Param> one = List.of(params().get(0));
-        assertThatThrownBy(() -> second.step(one, RATE))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage("saved optimizer state has 2 '" + slot + "' tensors for 1 parameters; '" + slot
-                        + ".1' has no parameter");
+    void restoringOntoFewerParametersNamesTheExtraTensor(Kind kind) {
+        Optimizer second = kind.restoredFrom(kind.trained(params(), 2));
+        String slot = kind.slot();
+        assertStepFails(second, List.of(params().get(0)),
+                "saved optimizer state has 2 '" + slot + "' tensors for 1 parameters; '" + slot + ".1' has no parameter");
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void restoringOntoMoreParametersNamesTheMissingTensor(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer first = Fixtures.create(factory, key, options);
-        run(first, List.of(params().get(0)), 2);
-        Optimizer second = Fixtures.create(factory, key, options);
-        second.restore(deepCopy(first.state()));
-
-        assertThatThrownBy(() -> second.step(params(), RATE))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage("saved optimizer state has no tensor '" + slot + ".1' for parameter 'b' (1x3)");
+    void restoringOntoMoreParametersNamesTheMissingTensor(Kind kind) {
+        Optimizer second = kind.restoredFrom(kind.trained(List.of(params().get(0)), 2));
+        assertStepFails(second, params(),
+                "saved optimizer state has no tensor '" + kind.slot() + ".1' for parameter 'b' (1x3)");
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizersWithSlots")
-    void restoringAnotherOptimizersStateNamesTheMissingTensor(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
+    void restoringAnotherOptimizersStateNamesTheMissingTensor(Kind kind) {
         Optimizer sgd = new Sgd();
         run(sgd, params(), 2);
-        Optimizer optimizer = Fixtures.create(factory, key, options);
-        optimizer.restore(deepCopy(sgd.state()));
-        assertThatThrownBy(() -> optimizer.step(params(), RATE))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage("saved optimizer state has no tensor '" + slot + ".0' for parameter 'W' (2x3)");
+        assertStepFails(kind.restoredFrom(sgd), params(),
+                "saved optimizer state has no tensor '" + kind.slot() + ".0' for parameter 'W' (2x3)");
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
-    void restoringWithoutAStepCountFails(String key, OptimizerFactory factory,
-            Map<String, String> options, String slot) {
-        Optimizer optimizer = Fixtures.create(factory, key, options);
+    void restoringWithoutAStepCountFails(Kind kind) {
+        Optimizer optimizer = kind.create();
         assertThatThrownBy(() -> optimizer.restore(new State()))
                 .isInstanceOf(SinapseException.class)
                 .hasMessage("saved state has no number 't'");
+    }
+
+    private static void assertStepFails(Optimizer optimizer, List<Param> params, String message) {
+        assertThatThrownBy(() -> optimizer.step(params, RATE))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(message);
+    }
+
+    private static void assertSameValues(List<Param> actual, List<Param> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).value()).as(actual.get(i).name()).isEqualTo(expected.get(i).value());
+        }
     }
 
     private static List<Param> params() {

@@ -13,6 +13,8 @@ import dev.sinapse.api.ScheduleFactory;
 import dev.sinapse.api.SinapseException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class OptimizersModuleTest {
@@ -44,26 +46,33 @@ class OptimizersModuleTest {
 
     @Test
     void everyOptimizerReadsEveryOptionItsHelpLists() {
-        OPTIMIZER_OPTIONS.forEach((key, options) -> {
-            Options o = new Options("optimizer '" + key + "'", options);
-            assertThat(optimizers.get(key).create(o)).as(key).isNotNull();
-            o.requireAllUsed();
-            assertThat(optimizers.get(key).help()).as(key).isNotBlank().doesNotContain("\n");
-            options.keySet().forEach(option -> assertThat(optimizers.get(key).help()).as(key).contains(option + "="));
-        });
-        assertThat(OPTIMIZER_OPTIONS.keySet()).isEqualTo(optimizers.keySet());
+        assertEveryKeyReadsEveryOptionItsHelpLists("optimizer", optimizers, OPTIMIZER_OPTIONS,
+                OptimizerFactory::create, OptimizerFactory::help, "=");
     }
 
     @Test
     void everyScheduleReadsEveryOptionItsHelpLists() {
-        SCHEDULE_OPTIONS.forEach((key, options) -> {
-            Options o = new Options("schedule '" + key + "'", options);
-            assertThat(schedules.get(key).create(o)).as(key).isNotNull();
+        // a schedule's required options have no default to show: "total_steps (required)"
+        assertEveryKeyReadsEveryOptionItsHelpLists("schedule", schedules, SCHEDULE_OPTIONS,
+                ScheduleFactory::create, ScheduleFactory::help, "");
+    }
+
+    /**
+     * Creates every key's factory with the given options as a config would; every option must be read, and the
+     * one-line help must show each one as {@code option + shownAs}. The options cover exactly the bound keys.
+     */
+    private static <F> void assertEveryKeyReadsEveryOptionItsHelpLists(String kind, Map<String, F> factories,
+            Map<String, Map<String, String>> optionsByKey, BiFunction<F, Options, ?> create, Function<F, String> help,
+            String shownAs) {
+        optionsByKey.forEach((key, options) -> {
+            Options o = new Options(kind + " '" + key + "'", options);
+            assertThat(create.apply(factories.get(key), o)).as(key).isNotNull();
             o.requireAllUsed();
-            assertThat(schedules.get(key).help()).as(key).isNotBlank().doesNotContain("\n");
-            options.keySet().forEach(option -> assertThat(schedules.get(key).help()).as(key).contains(option));
+            String text = help.apply(factories.get(key));
+            assertThat(text).as(key).isNotBlank().doesNotContain("\n");
+            options.keySet().forEach(option -> assertThat(text).as(key).contains(option + shownAs));
         });
-        assertThat(SCHEDULE_OPTIONS.keySet()).isEqualTo(schedules.keySet());
+        assertThat(optionsByKey.keySet()).isEqualTo(factories.keySet());
     }
 
     @Test

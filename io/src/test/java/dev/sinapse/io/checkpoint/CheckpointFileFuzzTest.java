@@ -7,7 +7,6 @@ import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.NamedState;
 import dev.sinapse.io.proto.Tensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +30,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class CheckpointFileFuzzTest {
     private static final byte[] VALID = validFile();
-    private static final int HEADER = 52;
     private static Path dir;
 
     @BeforeContainer
@@ -78,8 +76,8 @@ class CheckpointFileFuzzTest {
                 Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(120).map(CheckpointFileFuzzTest::withMagic)),
                 Tuple.of(3, flippedBytes()),
                 Tuple.of(2, Arbitraries.integers().between(0, VALID.length).map(n -> Arrays.copyOf(VALID, n))),
-                Tuple.of(1, Arbitraries.longs().map(n -> withLong(VALID, 12, n))),
-                Tuple.of(1, Arbitraries.integers().map(v -> withInt(VALID, 8, v))),
+                Tuple.of(1, Arbitraries.longs().map(n -> CheckpointFileTest.putLong(VALID, 12, n))),
+                Tuple.of(1, Arbitraries.integers().map(v -> CheckpointFileTest.putInt(VALID, 8, v))),
                 Tuple.of(4, resealedPayloads()));
     }
 
@@ -100,7 +98,7 @@ class CheckpointFileFuzzTest {
      * checksum into the protobuf parser and the converters.
      */
     private Arbitrary<byte[]> resealedPayloads() {
-        byte[] payload = Arrays.copyOfRange(VALID, HEADER, VALID.length);
+        byte[] payload = Arrays.copyOfRange(VALID, CheckpointFileTest.HEADER, VALID.length);
         Arbitrary<int[]> positions = Arbitraries.integers().between(0, payload.length - 1).array(int[].class).ofMinSize(1).ofMaxSize(6);
         Arbitrary<byte[]> mutated = Combinators.combine(positions, Arbitraries.bytes(), Arbitraries.integers().between(0, payload.length))
                 .as((at, value, cut) -> {
@@ -113,28 +111,16 @@ class CheckpointFileFuzzTest {
                     return p;
                 });
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
-        return Arbitraries.oneOf(mutated, mutated, random).map(p -> CheckpointFileTest.envelope(1, p));
+        return Arbitraries.oneOf(mutated, mutated, random).map(p -> CheckpointFileTest.envelope(CheckpointFormat.CURRENT_VERSION, p));
     }
 
     private static byte[] validFile() {
-        return CheckpointFileTest.envelope(1, SampleCheckpoints.small().toByteArray());
+        return CheckpointFileTest.envelope(CheckpointFormat.CURRENT_VERSION, SampleCheckpoints.small().toByteArray());
     }
 
     private static byte[] withMagic(byte[] tail) {
         byte[] b = Arrays.copyOf(VALID, 8 + tail.length);
         System.arraycopy(tail, 0, b, 8, tail.length);
         return b;
-    }
-
-    private static byte[] withInt(byte[] b, int at, int v) {
-        byte[] c = b.clone();
-        ByteBuffer.wrap(c).putInt(at, v);
-        return c;
-    }
-
-    private static byte[] withLong(byte[] b, int at, long v) {
-        byte[] c = b.clone();
-        ByteBuffer.wrap(c).putLong(at, v);
-        return c;
     }
 }

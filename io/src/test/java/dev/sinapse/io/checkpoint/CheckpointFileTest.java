@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CheckpointFileTest {
     /** The documented layout, spelled out here rather than taken from the class under test. */
     private static final byte[] MAGIC = {(byte) 0x89, 0x53, 0x4E, 0x50, 0x0D, 0x0A, 0x1A, 0x0A};
-    private static final int HEADER = 52;
+    static final int HEADER = 52;
 
     @TempDir
     Path dir;
@@ -87,7 +87,7 @@ class CheckpointFileTest {
         byte[] payload = Arrays.copyOfRange(bytes, HEADER, bytes.length);
 
         assertThat(Arrays.copyOfRange(bytes, 0, 8)).containsExactly(MAGIC);
-        assertThat(b.getInt(8)).isEqualTo(1);
+        assertThat(b.getInt(8)).isEqualTo(CheckpointFormat.CURRENT_VERSION);
         assertThat(b.getLong(12)).isEqualTo(bytes.length - HEADER);
         assertThat(Arrays.copyOfRange(bytes, 20, 52)).containsExactly(MessageDigest.getInstance("SHA-256").digest(payload));
         assertThat(Checkpoint.parseFrom(payload)).isEqualTo(SampleCheckpoints.full());
@@ -103,7 +103,7 @@ class CheckpointFileTest {
 
     @Test
     void writingAFormatThisCodeDoesNotKnowIsAProgrammingError() {
-        Checkpoint future = SampleCheckpoints.small().toBuilder().setFormatVersion(2).build();
+        Checkpoint future = SampleCheckpoints.small().toBuilder().setFormatVersion(CheckpointFormat.CURRENT_VERSION + 1).build();
 
         assertThatThrownBy(() -> CheckpointFile.write(dir.resolve("a.ckpt"), future))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -158,6 +158,9 @@ class CheckpointFileTest {
 
     // ---- damaged and hostile files -------------------------------------------------------------------------
 
+    private static final int CURRENT = CheckpointFormat.CURRENT_VERSION;
+    private static final int NEXT = CURRENT + 1;
+
     static Stream<Arguments> damagedFiles() {
         byte[] good = SampleCheckpoints.full().toByteArray();
         return Stream.of(
@@ -177,18 +180,18 @@ class CheckpointFileTest {
                 damage("random bytes", b -> randomBytes(), "not a Sinapse checkpoint (wrong magic bytes)"),
                 damage("a text file", b -> "name: \"article\"\n".getBytes(), "not a Sinapse checkpoint"),
                 damage("newlines converted to CRLF", CheckpointFileTest::toCrlf, "not a Sinapse checkpoint"),
-                damage("a newer format version", b -> putInt(b, 8, 2),
-                        "written by a newer Sinapse (format 2, this version reads up to 1)"),
+                damage("a newer format version", b -> putInt(b, 8, NEXT),
+                        "written by a newer Sinapse (format " + NEXT + ", this version reads up to " + CURRENT + ")"),
                 damage("the largest format version", b -> putInt(b, 8, -1),
-                        "written by a newer Sinapse (format 4294967295, this version reads up to 1)"),
+                        "written by a newer Sinapse (format 4294967295, this version reads up to " + CURRENT + ")"),
                 damage("format version 0", b -> putInt(b, 8, 0), "format version 0 does not exist: the file is damaged"),
                 damage("a huge lying length", b -> putLong(b, 12, Long.MAX_VALUE),
                         "the header promises 9223372036854775807 payload bytes, the file holds " + good.length),
                 damage("an all-ones length", b -> putLong(b, 12, -1L), "the header promises 18446744073709551615 payload bytes"),
-                damage("a resealed garbage payload", b -> envelope(1, new byte[] {0x0A, 0x7F, 1, 2}), "damaged payload: "),
-                damage("a payload of another version", b -> envelope(1,
-                                SampleCheckpoints.small().toBuilder().setFormatVersion(2).build().toByteArray()),
-                        "damaged: the header says format 1, the payload says 2"));
+                damage("a resealed garbage payload", b -> envelope(CURRENT, new byte[] {0x0A, 0x7F, 1, 2}), "damaged payload: "),
+                damage("a payload of another version", b -> envelope(CURRENT,
+                                SampleCheckpoints.small().toBuilder().setFormatVersion(1).build().toByteArray()),
+                        "damaged: the header says format " + CURRENT + ", the payload says 1"));
     }
 
     private static Arguments damage(String what, UnaryOperator<byte[]> how, String message) {
@@ -333,13 +336,15 @@ class CheckpointFileTest {
         return c;
     }
 
-    private static byte[] putInt(byte[] b, int at, int v) {
+    /** A copy of {@code b} with the big-endian int at {@code at} set to {@code v}. */
+    static byte[] putInt(byte[] b, int at, int v) {
         byte[] c = b.clone();
         ByteBuffer.wrap(c).putInt(at, v);
         return c;
     }
 
-    private static byte[] putLong(byte[] b, int at, long v) {
+    /** A copy of {@code b} with the big-endian long at {@code at} set to {@code v}. */
+    static byte[] putLong(byte[] b, int at, long v) {
         byte[] c = b.clone();
         ByteBuffer.wrap(c).putLong(at, v);
         return c;

@@ -99,30 +99,29 @@ class TensorsTest {
 
     @Test
     void aBadTensorInAStateNamesTheOwnerAndTheTensor() {
-        NamedState p = NamedState.newBuilder().setOwner("bn1").addTensors(tensor("running_mean", 1, 3, 1)).build();
-
-        assertThatThrownBy(() -> Tensors.toState(p))
-                .isExactlyInstanceOf(SinapseException.class)
-                .hasMessage("state of 'bn1': tensor 'running_mean' has 1 values, expected 1x3 = 3");
+        assertToStateFails(state("bn1", tensor("running_mean", 1, 3, 1)),
+                "state of 'bn1': tensor 'running_mean' has 1 values, expected 1x3 = 3");
     }
 
     @Test
     void aHostileNameCannotBreakTheOneLineMessage() {
-        NamedState p = NamedState.newBuilder().setOwner("x\ry").addTensors(tensor("a\nb", 1, 2, 1)).build();
-
-        assertThatThrownBy(() -> Tensors.toState(p))
-                .isExactlyInstanceOf(SinapseException.class)
-                .hasMessage("state of 'x?y': tensor 'a?b' has 1 values, expected 1x2 = 2");
+        assertToStateFails(state("x\ry", tensor("a\nb", 1, 2, 1)), "state of 'x?y': tensor 'a?b' has 1 values, expected 1x2 = 2");
     }
 
     @Test
     void twoTensorsWithOneNameInAStateAreRefused() {
-        NamedState p = NamedState.newBuilder().setOwner("bn1")
-                .addTensors(tensor("mean", 1, 1, 1)).addTensors(tensor("mean", 1, 1, 2)).build();
+        assertToStateFails(state("bn1", tensor("mean", 1, 1, 1), tensor("mean", 1, 1, 2)),
+                "state of 'bn1' has two tensors named 'mean'");
+    }
 
+    private static NamedState state(String owner, Tensor... tensors) {
+        return NamedState.newBuilder().setOwner(owner).addAllTensors(List.of(tensors)).build();
+    }
+
+    private static void assertToStateFails(NamedState p, String message) {
         assertThatThrownBy(() -> Tensors.toState(p))
                 .isExactlyInstanceOf(SinapseException.class)
-                .hasMessage("state of 'bn1' has two tensors named 'mean'");
+                .hasMessage(message);
     }
 
     // ---- the parameter digest --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.sinapse.io.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sinapse.api.SinapseException;
@@ -9,6 +10,8 @@ import dev.sinapse.io.proto.Experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,23 +96,44 @@ class ConfigFilesTest {
         assertThat(ConfigFiles.toJson(e)).contains("\"learning_rate\"").doesNotContain("learningRate");
     }
 
+    /** The fields withDefaults fills when they are unset, by their config path. */
+    private static Map<String, Object> defaultedFields(Experiment e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data.path", e.getData().getPath());
+        m.put("data.label_column", e.getData().getLabelColumn());
+        m.put("data.dev_rows", e.getData().getDevRows());
+        m.put("data.pixel_scale", e.getData().getPixelScale());
+        m.put("network.input_size", e.getNetwork().getInputSize());
+        m.put("loss.type", e.getLoss().getType());
+        m.put("optimizer.type", e.getOptimizer().getType());
+        m.put("optimizer.learning_rate", e.getOptimizer().getLearningRate());
+        m.put("optimizer.schedule.type", e.getOptimizer().getSchedule().getType());
+        m.put("training.epochs", e.getTraining().getEpochs());
+        m.put("training.log_every", e.getTraining().getLogEvery());
+        m.put("training.batch_size", e.getTraining().getBatchSize());
+        m.put("training.checkpoint_every_epochs", e.getTraining().getCheckpointEveryEpochs());
+        m.put("training.early_stopping.restore_best", e.getTraining().getEarlyStopping().getRestoreBest());
+        return m;
+    }
+
     @Test
     void fillsEveryDocumentedDefault() {
         Experiment e = ConfigFiles.withDefaults(Experiment.getDefaultInstance());
-        assertThat(e.getData().getLabelColumn()).isEqualTo("label");
-        assertThat(e.getData().getDevRows()).isEqualTo(1000);
-        assertThat(e.getData().getPixelScale()).isCloseTo(255f, within(0f));
-        assertThat(e.getNetwork().getInputSize()).isEqualTo(784);
-        assertThat(e.getLoss().getType()).isEqualTo("cross_entropy");
-        assertThat(e.getOptimizer().getType()).isEqualTo("sgd");
-        assertThat(e.getOptimizer().getLearningRate()).isCloseTo(0.1, within(0.0));
-        assertThat(e.getOptimizer().getSchedule().getType()).isEqualTo("constant");
-        assertThat(e.getTraining().getEpochs()).isEqualTo(1);
-        assertThat(e.getTraining().getLogEvery()).isEqualTo(10);
-        assertThat(e.getTraining().getBatchSize()).as("full batch").isZero();
-        assertThat(e.getTraining().getCheckpointEveryEpochs()).as("full batch: every 100 steps").isEqualTo(100);
-        assertThat(e.getTraining().getEarlyStopping().getRestoreBest()).isTrue();
-        assertThat(e.getData().getPath()).isEmpty();
+        assertThat(defaultedFields(e)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                entry("data.path", ""),
+                entry("data.label_column", "label"),
+                entry("data.dev_rows", 1000),
+                entry("data.pixel_scale", 255f),
+                entry("network.input_size", 784),
+                entry("loss.type", "cross_entropy"),
+                entry("optimizer.type", "sgd"),
+                entry("optimizer.learning_rate", 0.1),
+                entry("optimizer.schedule.type", "constant"),
+                entry("training.epochs", 1),
+                entry("training.log_every", 10),
+                entry("training.batch_size", 0), // full batch
+                entry("training.checkpoint_every_epochs", 100), // full batch: every 100 steps
+                entry("training.early_stopping.restore_best", true)));
     }
 
     @Test
@@ -128,19 +152,21 @@ class ConfigFilesTest {
                 training { epochs: 7 log_every: 2 checkpoint_every_epochs: 3
                            early_stopping { restore_best: false } }
                 """, "x"));
-        assertThat(e.getData().getPath()).isEqualTo("../data/train.csv");
-        assertThat(e.getData().getLabelColumn()).isEqualTo("y");
-        assertThat(e.getData().getDevRows()).isZero();
-        assertThat(e.getData().getPixelScale()).isCloseTo(1f, within(0f));
-        assertThat(e.getNetwork().getInputSize()).isEqualTo(10);
-        assertThat(e.getLoss().getType()).isEqualTo("mse");
-        assertThat(e.getOptimizer().getType()).isEqualTo("adam");
-        assertThat(e.getOptimizer().getLearningRate()).isCloseTo(0.5, within(0.0));
-        assertThat(e.getOptimizer().getSchedule().getType()).isEqualTo("step");
-        assertThat(e.getTraining().getEpochs()).isEqualTo(7);
-        assertThat(e.getTraining().getLogEvery()).isEqualTo(2);
-        assertThat(e.getTraining().getCheckpointEveryEpochs()).isEqualTo(3);
-        assertThat(e.getTraining().getEarlyStopping().getRestoreBest()).isFalse();
+        assertThat(defaultedFields(e)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                entry("data.path", "../data/train.csv"),
+                entry("data.label_column", "y"),
+                entry("data.dev_rows", 0),
+                entry("data.pixel_scale", 1f),
+                entry("network.input_size", 10),
+                entry("loss.type", "mse"),
+                entry("optimizer.type", "adam"),
+                entry("optimizer.learning_rate", 0.5),
+                entry("optimizer.schedule.type", "step"),
+                entry("training.epochs", 7),
+                entry("training.log_every", 2),
+                entry("training.batch_size", 0),
+                entry("training.checkpoint_every_epochs", 3),
+                entry("training.early_stopping.restore_best", false)));
     }
 
     @Test

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.GzipBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class IdxTest {
     @TempDir
@@ -47,6 +51,13 @@ class IdxTest {
         return write("labels-idx1-ubyte", idx(0x801, new int[] {3}, new byte[] {7, 0, 9}));
     }
 
+    /** Reading the pair fails with a SinapseException saying exactly {@code message}. */
+    private static void assertReadFails(Path images, Path labels, String message) {
+        assertThatThrownBy(() -> Idx.read(images, labels))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(message);
+    }
+
     @Test
     void readsImagesAsRowsWithTheirLabels() throws IOException {
         Dataset d = Idx.read(images(), labels());
@@ -59,8 +70,8 @@ class IdxTest {
 
     @Test
     void readsGzippedFilesByTheirMagicBytes() throws IOException {
-        Path images = write("images.gz", SyntheticCsv.gzip(Files.readAllBytes(images())));
-        Path labels = write("labels.bin", SyntheticCsv.gzip(Files.readAllBytes(labels())));
+        Path images = write("images.gz", GzipBytes.of(Files.readAllBytes(images())));
+        Path labels = write("labels.bin", GzipBytes.of(Files.readAllBytes(labels())));
         Dataset d = Idx.read(images, labels);
         assertThat(d.size()).isEqualTo(3);
         assertThat(new int[] {d.label(2), d.pixel(1, 1)}).containsExactly(9, 50);
@@ -73,82 +84,66 @@ class IdxTest {
         assertThatThrownBy(() -> Idx.read(labels, images))
                 .isInstanceOf(SinapseException.class)
                 .hasMessageContaining(images + ": not an IDX labels file: expected magic 0x00000801, found 0x00000803");
-        Path ints = write("ints-idx3", idx(0xC03, new int[] {3, 2, 2}, new byte[48]));
-        assertThatThrownBy(() -> Idx.read(ints, labels))
-                .hasMessage(ints + ": not an IDX images file: expected magic 0x00000803, found 0x00000c03");
     }
 
     @Test
     void rejectsDifferentCountsOfImagesAndLabels() throws IOException {
         Path labels = write("two-labels", idx(0x801, new int[] {2}, new byte[] {1, 2}));
         Path images = images();
-        assertThatThrownBy(() -> Idx.read(images, labels))
-                .hasMessage(images + " holds 3 images but " + labels + " holds 2 labels");
+        assertReadFails(images, labels, images + " holds 3 images but " + labels + " holds 2 labels");
     }
 
-    @Test
-    void rejectsAFileShorterThanItsHeaderDeclares() throws IOException {
-        Path images = write("short-images", idx(0x803, new int[] {3, 2, 2}, new byte[8]));
-        Path labels = labels();
-        assertThatThrownBy(() -> Idx.read(images, labels))
-                .hasMessage(images + ": the header declares 3 images of 2×2 (12 bytes) but the file holds only 8"
-                        + " bytes after the header");
+    /** A damaged images or labels file, read with a good partner; the message is its name, then {@code rest}. */
+    record BadFile(String what, String kind, byte[] bytes, String rest) {
+        @Override
+        public String toString() {
+            return kind + " file with " + what;
+        }
     }
 
-    @Test
-    void rejectsAHeaderThatClaimsFarMoreThanTheFileWithoutAllocatingIt() throws IOException {
-        Path labels = write("many-labels", idx(0x801, new int[] {2_000_000_000}, new byte[5]));
-        assertThatThrownBy(() -> Idx.read(images(), labels))
-                .hasMessage(labels + ": the header declares 2000000000 labels but the file holds only 5 bytes after"
-                        + " the header");
-        Path huge = write("huge-images", idx(0x803, new int[] {60000, 28000, 28}, new byte[16]));
-        Path three = labels();
-        assertThatThrownBy(() -> Idx.read(huge, three))
-                .hasMessage(huge + ": the header declares 60000 images of 28000×28 (47040000000 bytes), more than"
-                        + " one dataset can hold (2 GB)");
+    static Stream<BadFile> badFiles() throws IOException {
+        return Stream.of(
+                new BadFile("a magic of another element type", "images", idx(0xC03, new int[] {3, 2, 2}, new byte[48]),
+                        ": not an IDX images file: expected magic 0x00000803, found 0x00000c03"),
+                new BadFile("fewer bytes than its header declares", "images", idx(0x803, new int[] {3, 2, 2}, new byte[8]),
+                        ": the header declares 3 images of 2×2 (12 bytes) but the file holds only 8 bytes after the header"),
+                new BadFile("a header claiming far more than the file holds (not allocated)", "labels",
+                        idx(0x801, new int[] {2_000_000_000}, new byte[5]),
+                        ": the header declares 2000000000 labels but the file holds only 5 bytes after the header"),
+                new BadFile("a header claiming more than a dataset can hold", "images",
+                        idx(0x803, new int[] {60000, 28000, 28}, new byte[16]),
+                        ": the header declares 60000 images of 28000×28 (47040000000 bytes), more than"
+                                + " one dataset can hold (2 GB)"),
+                new BadFile("a header cut short", "images", new byte[] {0, 0, 8, 3, 0, 0},
+                        ": the file ends inside its header (an IDX images header is 16 bytes)"),
+                new BadFile("bytes past the declared end", "labels", idx(0x801, new int[] {3}, new byte[] {1, 2, 3, 4}),
+                        ": the file is longer than its header declares (3 labels)"),
+                new BadFile("a zero size", "images", idx(0x803, new int[] {3, 0, 2}, new byte[0]),
+                        ": dimension 2 of the header is 0, expected a positive size"),
+                new BadFile("a label outside the digits", "labels", idx(0x801, new int[] {3}, new byte[] {1, 10, 3}),
+                        ": label 10 (item 1) outside 0..9"));
     }
 
-    @Test
-    void rejectsAHeaderCutShort() throws IOException {
-        Path images = write("cut", new byte[] {0, 0, 8, 3, 0, 0});
-        Path labels = labels();
-        assertThatThrownBy(() -> Idx.read(images, labels))
-                .hasMessage(images + ": the file ends inside its header (an IDX images header is 16 bytes)");
-    }
-
-    @Test
-    void rejectsBytesPastTheDeclaredEnd() throws IOException {
-        Path labels = write("long-labels", idx(0x801, new int[] {3}, new byte[] {1, 2, 3, 4}));
-        assertThatThrownBy(() -> Idx.read(images(), labels))
-                .hasMessage(labels + ": the file is longer than its header declares (3 labels)");
-    }
-
-    @Test
-    void rejectsZeroSizesAndLabelsOutsideTheDigits() throws IOException {
-        Path empty = write("zero-images", idx(0x803, new int[] {3, 0, 2}, new byte[0]));
-        Path labels = labels();
-        assertThatThrownBy(() -> Idx.read(empty, labels))
-                .hasMessage(empty + ": dimension 2 of the header is 0, expected a positive size");
-        Path ten = write("ten-labels", idx(0x801, new int[] {3}, new byte[] {1, 10, 3}));
-        assertThatThrownBy(() -> Idx.read(images(), ten))
-                .hasMessage(ten + ": label 10 (item 1) outside 0..9");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void rejectsADamagedFileNamingIt(BadFile bad) throws IOException {
+        Path file = write("bad-" + bad.kind(), bad.bytes());
+        Path images = bad.kind().equals("images") ? file : images();
+        Path labels = bad.kind().equals("labels") ? file : labels();
+        assertReadFails(images, labels, file + bad.rest());
     }
 
     @Test
     void reportsATruncatedGzip() throws IOException {
-        byte[] gz = SyntheticCsv.gzip(idx(0x803, new int[] {100, 28, 28}, new byte[78_400]));
+        byte[] gz = GzipBytes.of(idx(0x803, new int[] {100, 28, 28}, new byte[78_400]));
         Path images = write("images.gz", java.util.Arrays.copyOf(gz, gz.length - 20));
         Path labels = write("labels", idx(0x801, new int[] {100}, new byte[100]));
-        assertThatThrownBy(() -> Idx.read(images, labels))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(images + ": the gzip stream is truncated or corrupt");
+        assertReadFails(images, labels, images + ": the gzip stream is truncated or corrupt");
     }
 
     @Test
     void reportsAMissingFile() {
         Path missing = dir.resolve("t10k-labels-idx1-ubyte");
-        assertThatThrownBy(() -> Idx.read(dir.resolve("x"), missing))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(missing + ": file not found");
+        assertReadFails(dir.resolve("x"), missing, missing + ": file not found");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.GzipBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -16,9 +17,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KaggleCsvTest {
     @TempDir
@@ -114,7 +119,7 @@ class KaggleCsvTest {
     void detectsGzipByItsMagicBytesNotByTheName() throws IOException {
         SyntheticCsv csv = SyntheticCsv.random(30, 9, 4);
         byte[] plain = csv.text(true, "\n").getBytes(StandardCharsets.UTF_8);
-        Path gzipNamedCsv = Files.write(dir.resolve("train.csv"), SyntheticCsv.gzip(plain));
+        Path gzipNamedCsv = Files.write(dir.resolve("train.csv"), GzipBytes.of(plain));
         Path plainNamedGz = Files.write(dir.resolve("other.csv.gz"), plain);
         assertSame(KaggleCsv.read(gzipNamedCsv, "label"), csv, true);
         assertSame(KaggleCsv.read(plainNamedGz, "label"), csv, true);
@@ -131,7 +136,7 @@ class KaggleCsvTest {
     void readsAStreamWithoutClosingIt() {
         SyntheticCsv csv = SyntheticCsv.random(8, 4, 6);
         boolean[] closed = {false};
-        InputStream in = new ByteArrayInputStream(SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8))) {
+        InputStream in = new ByteArrayInputStream(csv.gzipped()) {
             @Override
             public void close() {
                 closed[0] = true;
@@ -177,121 +182,74 @@ class KaggleCsvTest {
         }
     }
 
-    @Test
-    void rejectsARowWithTheWrongNumberOfColumnsNamingTheLine() throws IOException {
+    /** What is wrong, the file's text, and the message after the file's name. */
+    static Stream<Arguments> malformedFiles() {
+        return Stream.of(
+                malformed("a row with the wrong number of columns", fifteenRowsThenOneWithoutLabel(),
+                        " line 17: expected 785 columns, found 784"),
+                malformed("a non-integer pixel",
+                        mnistHeader() + "\n" + mnistRow("1", 0, "0") + "\n" + mnistRow("2", 12, "3.5") + "\n",
+                        " line 3, column pixel12: expected an integer 0..255, found '3.5'"),
+                malformed("a label outside the ten digits", "label,pixel0\n3,0\n12,0\n",
+                        " line 3, column label: label 12 outside 0..9"),
+                malformed("a non-integer label", "label,pixel0\nseven,0\n",
+                        " line 2, column label: expected an integer 0..9, found 'seven'"),
+                malformed("a pixel above the byte range", "label,pixel0,pixel1\n3,0,300\n",
+                        " line 2, column pixel1: pixel 300 outside 0..255"),
+                malformed("a pixel below the byte range", "label,pixel0,pixel1\n3,-1,0\n",
+                        " line 2, column pixel0: pixel -1 outside 0..255"),
+                malformed("an empty pixel cell", "label,pixel0,pixel1\n3,,0\n",
+                        " line 2, column pixel0: expected an integer 0..255, found ''"),
+                malformed("a bad value after skipped blank lines (physical lines count)",
+                        "label,pixel0\r\n1,2\r\n\r\n3,4\r\n\r\n5,x\r\n",
+                        " line 6, column pixel0: expected an integer 0..255, found 'x'"),
+                malformed("an empty file", "", ": the file is empty (expected a header line label,pixel0,...)"),
+                malformed("only a header", "label,pixel0,pixel1\r\n", ": no data rows after the header"),
+                malformed("a first line of data, not a header", "1,0,0\n2,0,0\n",
+                        " line 1: expected a header line label,pixel0,..., found numbers (the file has no header)"),
+                malformed("the label column twice", "label,pixel0,label\n1,2,3\n",
+                        " line 1: column 'label' appears twice in the header"),
+                malformed("an unclosed quote", "label,pixel0\n1,2\n3,\"4\n",
+                        " line 3: a quoted value is not closed before the end of the file"));
+    }
+
+    private static Arguments malformed(String what, String text, String rest) {
+        return Arguments.of(what, text, rest);
+    }
+
+    /** Fifteen good MNIST rows (lines 2..16), then on line 17 one without its label: 784 columns. */
+    private static String fifteenRowsThenOneWithoutLabel() {
         StringBuilder b = new StringBuilder(mnistHeader()).append('\n');
         for (int line = 2; line <= 16; line++) {
             b.append(mnistRow("1", 0, "0")).append('\n');
         }
-        String shortRow = mnistRow("1", 0, "0").substring(2); // drops the label: 784 columns
-        b.append(shortRow).append('\n');
-        Path f = file("train.csv", b.toString());
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(f + " line 17: expected 785 columns, found 784");
+        return b.append(mnistRow("1", 0, "0").substring(2)).append('\n').toString();
     }
 
-    @Test
-    void rejectsANonIntegerPixelNamingLineAndColumn() throws IOException {
-        String text = mnistHeader() + "\n" + mnistRow("1", 0, "0") + "\n" + mnistRow("2", 12, "3.5") + "\n";
-        Path f = file("train.csv", text);
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(f + " line 3, column pixel12: expected an integer 0..255, found '3.5'");
-    }
-
-    @Test
-    void rejectsALabelOutsideTheTenDigits() throws IOException {
-        Path f = file("train.csv", "label,pixel0\n3,0\n12,0\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .hasMessage(f + " line 3, column label: label 12 outside 0..9");
-    }
-
-    @Test
-    void rejectsANonIntegerLabel() throws IOException {
-        Path f = file("train.csv", "label,pixel0\nseven,0\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .hasMessage(f + " line 2, column label: expected an integer 0..9, found 'seven'");
-    }
-
-    @Test
-    void rejectsPixelsOutsideTheByteRange() throws IOException {
-        Path high = file("high.csv", "label,pixel0,pixel1\n3,0,300\n");
-        Path negative = file("negative.csv", "label,pixel0,pixel1\n3,-1,0\n");
-        Path empty = file("emptycell.csv", "label,pixel0,pixel1\n3,,0\n");
-        assertThatThrownBy(() -> KaggleCsv.read(high, "label"))
-                .hasMessage(high + " line 2, column pixel1: pixel 300 outside 0..255");
-        assertThatThrownBy(() -> KaggleCsv.read(negative, "label"))
-                .hasMessage(negative + " line 2, column pixel0: pixel -1 outside 0..255");
-        assertThatThrownBy(() -> KaggleCsv.read(empty, "label"))
-                .hasMessage(empty + " line 2, column pixel0: expected an integer 0..255, found ''");
-    }
-
-    @Test
-    void countsPhysicalLinesAcrossSkippedBlankLines() throws IOException {
-        Path f = file("blank.csv", "label,pixel0\r\n1,2\r\n\r\n3,4\r\n\r\n5,x\r\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .hasMessage(f + " line 6, column pixel0: expected an integer 0..255, found 'x'");
-    }
-
-    @Test
-    void reportsAnEmptyFileAndAFileWithOnlyAHeader() throws IOException {
-        Path empty = file("train.csv", "");
-        Path headerOnly = file("header.csv", "label,pixel0,pixel1\r\n");
-        assertThatThrownBy(() -> KaggleCsv.read(empty, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(empty + ": the file is empty (expected a header line label,pixel0,...)");
-        assertThatThrownBy(() -> KaggleCsv.read(headerOnly, "label"))
-                .hasMessage(headerOnly + ": no data rows after the header");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedFiles")
+    void rejectsAMalformedFileNamingTheLineAndColumn(String what, String text, String rest) throws IOException {
+        assertReadFails(file("train.csv", text), rest);
     }
 
     @Test
     void reportsAMissingFile() {
-        Path missing = dir.resolve("train.csv");
-        assertThatThrownBy(() -> KaggleCsv.read(missing, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(missing + ": file not found");
-    }
-
-    @Test
-    void rejectsAFileWhoseFirstLineIsDataNotAHeader() throws IOException {
-        Path f = file("noheader.csv", "1,0,0\n2,0,0\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .hasMessage(f + " line 1: expected a header line label,pixel0,..., found numbers (the file has no header)");
-    }
-
-    @Test
-    void rejectsTheLabelColumnTwice() throws IOException {
-        Path f = file("twice.csv", "label,pixel0,label\n1,2,3\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .hasMessage(f + " line 1: column 'label' appears twice in the header");
-    }
-
-    @Test
-    void reportsAnUnclosedQuoteAsALineError() throws IOException {
-        Path f = file("quote.csv", "label,pixel0\n1,2\n3,\"4\n");
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(f + " line 3: a quoted value is not closed before the end of the file");
+        assertReadFails(dir.resolve("train.csv"), ": file not found");
     }
 
     @Test
     void reportsATruncatedGzipWithTheLineItStoppedIn() throws IOException {
-        SyntheticCsv csv = SyntheticCsv.random(400, 50, 8);
-        byte[] gz = SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] gz = SyntheticCsv.random(400, 50, 8).gzipped();
         byte[] cut = Arrays.copyOf(gz, gz.length / 2);
-        Path f = Files.write(dir.resolve("train.csv.gz"), cut);
         // The line it stops in: one past the complete lines among the bytes that still inflate.
         long lines = 1 + count(recoverable(cut), (byte) '\n');
-        assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
-                .isInstanceOf(SinapseException.class)
-                .hasMessage(f + ": the gzip stream is truncated or corrupt (line " + lines + ")");
+        assertReadFails(Files.write(dir.resolve("train.csv.gz"), cut),
+                ": the gzip stream is truncated or corrupt (line " + lines + ")");
     }
 
     @Test
     void reportsACorruptGzip() throws IOException {
-        SyntheticCsv csv = SyntheticCsv.random(200, 50, 9);
-        byte[] gz = SyntheticCsv.gzip(csv.text(true, "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] gz = SyntheticCsv.random(200, 50, 9).gzipped();
         for (int i = gz.length / 3; i < gz.length / 3 + 64; i++) {
             gz[i] = (byte) ~gz[i];
         }
@@ -304,10 +262,15 @@ class KaggleCsvTest {
 
     @Test
     void reportsAGzipCutInsideItsHeader() throws IOException {
-        Path f = Files.write(dir.resolve("train.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8});
+        assertReadFails(Files.write(dir.resolve("train.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8}),
+                ": the gzip stream is truncated or corrupt");
+    }
+
+    /** Reading {@code f} fails with a SinapseException: the file's name, then {@code rest}. */
+    private static void assertReadFails(Path f, String rest) {
         assertThatThrownBy(() -> KaggleCsv.read(f, "label"))
                 .isInstanceOf(SinapseException.class)
-                .hasMessage(f + ": the gzip stream is truncated or corrupt");
+                .hasMessage(f + rest);
     }
 
     private static byte[] recoverable(byte[] gz) throws IOException {

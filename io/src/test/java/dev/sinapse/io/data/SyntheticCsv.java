@@ -1,13 +1,11 @@
 package dev.sinapse.io.data;
 
 import dev.sinapse.api.Rng;
-import java.io.ByteArrayOutputStream;
+import dev.sinapse.io.GzipBytes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A Kaggle-layout CSV made up by the test, with its values kept so a read can be checked against what was
@@ -63,14 +61,9 @@ final class SyntheticCsv {
         return b.toString();
     }
 
-    static byte[] gzip(byte[] plain) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(plain);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
+    /** The labelled file with "\n" line ends, gzipped. */
+    byte[] gzipped() {
+        return GzipBytes.of(text(true, "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     static Path write(Path file, String text) throws IOException {

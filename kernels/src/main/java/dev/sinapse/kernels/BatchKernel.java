@@ -1,7 +1,9 @@
 package dev.sinapse.kernels;
 
+import dev.sinapse.api.Compute;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Network;
 import dev.sinapse.api.Pass;
 
 /**
@@ -19,6 +21,14 @@ public interface BatchKernel {
 
     /** The key its factory is bound under ("layers", "fused"): recorded in checkpoints. */
     String name();
+
+    /**
+     * The network's output for a batch in inference mode (evaluate, predict, the dev set). By default the layers'
+     * own forward; a kernel with a faster forward for its networks may override it.
+     */
+    default Matrix outputs(Network network, Matrix X, Compute compute) {
+        return network.forward(X, Pass.inference(compute));
+    }
 
     /** How many rows of {@code A} have their largest entry at the label: the hits of a batch. */
     static long hits(Matrix A, int[] y) {

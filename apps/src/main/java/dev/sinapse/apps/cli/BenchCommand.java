@@ -97,8 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         Kernels kernels = injector.getInstance(Kernels.class);
         Trainer trainer = Trainer.create(loaded.experiment(), injector.getInstance(Registries.class), split, kernels, t);
         if (!kernelChoice.equals("auto")) {
-            // the trainer resumes on a named kernel the same way
-            trainer.restore(withKernel(trainer.state(), kernelChoice, trainer, kernels, t), "--kernel");
+            trainer.useKernel(kernelChoice, "--kernel");
         }
         BatchKernel kernel = trainer.kernel();
         Dataset train = split.train();
@@ -154,15 +153,6 @@ public final class BenchCommand implements Callable<Integer> {
                 kernel.name(), trainer.step(), tr.accuracy(), dv.accuracy());
         out.flush();
         return 0;
-    }
-
-    /** {@code s} on the kernel named {@code name}; fails with the known kernels, or when it cannot run this network. */
-    private static TrainingState withKernel(TrainingState s, String name, Trainer trainer, Kernels kernels, int threads) {
-        if (kernels.named(name, trainer.network(), trainer.loss(), threads, "--kernel").isEmpty()) {
-            throw new SinapseException("--kernel " + name + ": " + kernels.factories().get(name).help()
-                    + "; it cannot run this network here");
-        }
-        return s.withKernel(name);
     }
 
     /** Multiply-adds of a training step per row, counted as 2 flops: forward, dW, and dX except for the first layer. */

@@ -50,7 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InvalidProtocolBufferException {
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries());
+        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
         Result r = evaluate(model, data);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -9,6 +9,7 @@ import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
 import dev.sinapse.api.ScheduleFactory;
 import dev.sinapse.apps.Injection;
+import dev.sinapse.kernels.KernelFactory;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Lists every registered type by kind, with its options: what a config may name. */
-@Command(name = "layers", description = "List every registered layer, activation, loss, initializer, optimizer and schedule.")
+@Command(name = "layers", description = "List every registered layer, activation, loss, initializer, optimizer, schedule and batch kernel.")
 public final class LayersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,6 +34,8 @@ public final class LayersCommand implements Callable<Integer> {
         section(out, "initializers", r.initializers(), InitializerFactory::help);
         section(out, "optimizers", r.optimizers(), OptimizerFactory::help);
         section(out, "schedules", r.schedules(), ScheduleFactory::help);
+        section(out, "batch kernels (train/bench --kernel; by default the fastest that can run the network)",
+                new Registry<>("kernel", Injection.kernels().factories()), KernelFactory::help);
         out.flush();
         return 0;
     }

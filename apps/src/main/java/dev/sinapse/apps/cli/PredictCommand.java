@@ -49,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries());
+        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
         if (Files.exists(output) && isSameFile(input, output)) {
             throw new SinapseException("--output " + output + " is the input file; choose another name (e.g. submission.csv)");
         }

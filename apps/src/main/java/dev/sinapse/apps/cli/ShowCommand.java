@@ -51,7 +51,7 @@ public final class ShowCommand implements Callable<Integer> {
         if (index < 0) {
             throw new SinapseException("--index " + index + ": expected a row number from 0");
         }
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries());
+        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
         Dataset row = find(model);
         Matrix A = model.outputs(row);
         int predicted = A.argmaxRow(0);   // as predict and evaluate decide

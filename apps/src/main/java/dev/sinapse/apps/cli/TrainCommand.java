@@ -59,6 +59,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
     Path resume;
 
+    @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded.")
+    String kernelChoice = "auto";
+
     @Option(names = "--quiet", description = "Print only the final result.")
     boolean quiet;
 
@@ -93,6 +96,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = Trainer.create(loaded.experiment(), registries, split, injector.getInstance(Kernels.class),
                 Experiments.threads(loaded.experiment()));
+        if (!kernelChoice.equals("auto")) {
+            if (ckpt != null) {
+                throw new SinapseException("--kernel and --resume cannot be used together: a run continues on the kernel it recorded");
+            }
+            trainer.useKernel(kernelChoice, "--kernel");
+        }
         if (ckpt != null) {
             Checkpoints.restore(trainer, ckpt, resume);
             if (trainer.finished()) {

@@ -15,6 +15,8 @@ import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.kernels.BatchKernel;
+import dev.sinapse.kernels.Kernels;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,17 +33,20 @@ public final class TrainedModel {
     private final Network network;
     private final Loss loss;
     private final float scale;
+    private final BatchKernel kernel;
     private final Compute compute = Compute.serial();
 
-    private TrainedModel(Path file, Checkpoint checkpoint, Network network, Loss loss) {
+    private TrainedModel(Path file, Checkpoint checkpoint, Network network, Loss loss, BatchKernel kernel) {
         this.file = file;
         this.checkpoint = checkpoint;
         this.network = network;
         this.loss = loss;
+        this.kernel = kernel;
         this.scale = 1f / checkpoint.getConfig().getData().getPixelScale();
     }
 
-    public static TrainedModel load(Path ckpt, Registries registries) {
+    /** The model in {@code ckpt}, run by the kernel {@code kernels} chooses for its network, as training does. */
+    public static TrainedModel load(Path ckpt, Registries registries, Kernels kernels) {
         Checkpoint c = CheckpointFile.read(ckpt);
         Experiment e = c.getConfig();
         Network net = Models.load(c, ckpt, registries);
@@ -52,7 +57,7 @@ public final class TrainedModel {
         } catch (SinapseException x) {
             throw new SinapseException(ckpt + ": " + x.getMessage());
         }
-        return new TrainedModel(ckpt, c, net, loss);
+        return new TrainedModel(ckpt, c, net, loss, kernels.choose(net, loss, 1));
     }
 
     public Path file() {
@@ -99,7 +104,7 @@ public final class TrainedModel {
     /** The network's output for every row of {@code batch}: rows × classes, in inference mode. */
     public Matrix outputs(Dataset batch) {
         Matrix X = batch.batch(batch.naturalOrder(), 0, batch.size(), scale);
-        return network.forward(X, Pass.inference(compute));
+        return kernel.outputs(network, X, compute);
     }
 
     /**

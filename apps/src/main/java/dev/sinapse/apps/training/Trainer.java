@@ -255,10 +255,10 @@ public final class Trainer {
      */
     public void restore(TrainingState s, String where) {
         if (!s.kernel().isEmpty() && !s.kernel().equals(kernel.name())) {
-            kernel = kernels.named(s.kernel(), network, loss, threads, where + ": kernel").orElseThrow(() ->
-                    new SinapseException(where + ": this run was trained with the '" + s.kernel() + "' kernel, which cannot"
-                            + " run here (this Java would use '" + kernel.name() + "', whose float rounding differs); "
-                            + wayOut(s.kernel())));
+            String would = kernel.name();
+            switchKernel(s.kernel(), where + ": kernel", () -> where + ": this run was trained with the '" + s.kernel()
+                    + "' kernel, which cannot run here (this Java would use '" + would + "', whose float rounding differs); "
+                    + wayOut(s.kernel()));
         }
         if (s.batchInEpoch() > 0) {
             int[] order = s.epochOrder();
@@ -293,6 +293,21 @@ public final class Trainer {
         elapsedBefore = s.elapsedSeconds();
         // a finished run resumed with more epochs goes on; one that stopped early stays stopped
         finished = s.finished() && (stoppedEarly || epoch >= totalEpochs());
+    }
+
+    /**
+     * Trains on the kernel bound as {@code name} from now on (train's and bench's {@code --kernel}). Fails naming the
+     * known kernels for an unknown name, and with what the kernel needs when it cannot run this network here.
+     */
+    public void useKernel(String name, String where) {
+        switchKernel(name, where, () -> where + " " + name + ": cannot run this network here; it runs "
+                + kernels.factories().get(name).help());
+    }
+
+    private void switchKernel(String name, String where, java.util.function.Supplier<String> cannot) {
+        if (!name.equals(kernel.name())) {
+            kernel = kernels.named(name, network, loss, threads, where).orElseThrow(() -> new SinapseException(cannot.get()));
+        }
     }
 
     private static String wayOut(String kernel) {
@@ -463,7 +478,7 @@ public final class Trainer {
             int to = Math.min(data.size(), from + chunk);
             Matrix X = data.batch(order, from, to, scale);
             int[] y = data.labels(order, from, to);
-            Matrix A = network.forward(X, Pass.inference(compute));
+            Matrix A = kernel.outputs(network, X, compute);
             lossTotal += loss.value(A, y) * y.length;
             right += BatchKernel.hits(A, y);
         }

@@ -1,42 +1,83 @@
 package dev.sinapse.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.checkpoint.Tensors;
 import dev.sinapse.io.proto.Checkpoint;
-import dev.sinapse.io.proto.NamedState;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A checkpoint records which batch kernel trained it; a resume that would use another one is refused. */
+/**
+ * A checkpoint records the batch kernel that trained it, in a field of its own; a resume continues on that kernel
+ * (kernels round differently), and is refused with the way out when that kernel cannot run here.
+ */
 class KernelRecordTest {
     @TempDir
     Path tmp;
 
+    private Path config() throws Exception {
+        return Cli.articleConfig(tmp, Cli.smallCsv(tmp, 300), "kernel", "");
+    }
+
+    private Cli.Result train(Path config, Path out, int epochs, String... more) {
+        String[] base = {"train", "--quiet", "--config", config.toString(), "--out", out.toString(),
+            "--set", "training.epochs=" + epochs};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return Cli.run(args);
+    }
+
+    private static String paramsSha(Path ckpt) {
+        return Tensors.paramsSha256(CheckpointFile.read(ckpt.resolve("last.ckpt")).getParamsList());
+    }
+
     @Test
-    void resumeOnAnotherKernelIsRefusedWithTheWayOut() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "kernel", "");
+    void theDefaultRunRecordsTheFastestKernelThatRunsItAndTheFlagPicksAnother() throws Exception {
+        Path config = config();
+        assertThat(train(config, tmp.resolve("auto"), 2).code()).isZero();
+        assertThat(CheckpointFile.read(tmp.resolve("auto/last.ckpt")).getKernel()).isIn("fused", "fused-vector");
+        Cli.Result r = train(config, tmp.resolve("layers"), 2, "--kernel", "layers");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(CheckpointFile.read(tmp.resolve("layers/last.ckpt")).getKernel()).isEqualTo("layers");
+    }
+
+    @Test
+    void aRunResumesOnTheKernelItRecordedAndMatchesTheStraightRun() throws Exception {
+        Path config = config();
+        assertThat(train(config, tmp.resolve("straight"), 4, "--kernel", "layers").code()).isZero();
+        assertThat(train(config, tmp.resolve("split"), 2, "--kernel", "layers").code()).isZero();
+        Cli.Result r = Cli.run("train", "--quiet", "--resume", tmp.resolve("split/last.ckpt").toString(),
+                "--set", "training.epochs=4");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(CheckpointFile.read(tmp.resolve("split/last.ckpt")).getKernel()).isEqualTo("layers");
+        assertThat(paramsSha(tmp.resolve("split"))).isEqualTo(paramsSha(tmp.resolve("straight")));
+    }
+
+    @Test
+    void aResumeOnAKernelThatCannotRunHereIsRefusedWithTheWayOut() throws Exception {
+        assumeFalse(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the vector kernel can run here");
         Path run = tmp.resolve("run");
-        assertThat(Cli.run("train", "--quiet", "--config", config.toString(), "--out", run.toString(),
-                "--set", "training.epochs=4").code()).isZero();
+        assertThat(train(config(), run, 2).code()).isZero();
         Path last = run.resolve("last.ckpt");
         Checkpoint c = CheckpointFile.read(last);
-        String used = c.getEarlyStopping().getLongsMap().keySet().stream().filter(k -> k.startsWith("kernel:"))
-                .findFirst().orElseThrow().substring("kernel:".length());
-        assertThat(used).isIn("fused", "fused-vector");
+        Path moved = tmp.resolve("vector.ckpt");
+        CheckpointFile.write(moved, c.toBuilder().setKernel("fused-vector").build());
 
-        String other = used.equals("fused") ? "fused-vector" : "fused";
-        NamedState es = c.getEarlyStopping().toBuilder().removeLongs("kernel:" + used).putLongs("kernel:" + other, 1).build();
-        Path moved = tmp.resolve("other-kernel.ckpt");
-        CheckpointFile.write(moved, c.toBuilder().setEarlyStopping(es).build());
-
-        Cli.Result r = Cli.run("train", "--resume", moved.toString(), "--set", "training.epochs=8");
+        Cli.Result r = Cli.run("train", "--resume", moved.toString(), "--set", "training.epochs=4");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains(moved + ": this run was trained with the '" + other + "' kernel, this Java would use '"
-                + used + "'").contains("--add-modules jdk.incubator.vector");
+        assertThat(r.err()).contains(moved + ": this run was trained with the 'fused-vector' kernel, which cannot run here")
+                .contains("--add-modules jdk.incubator.vector");
         // the unchanged checkpoint resumes fine
-        assertThat(Cli.run("train", "--quiet", "--resume", last.toString(), "--set", "training.epochs=8").code()).isZero();
+        assertThat(Cli.run("train", "--quiet", "--resume", last.toString(), "--set", "training.epochs=4").code()).isZero();
+    }
+
+    @Test
+    void anUnknownKernelIsRefusedWithTheKnownOnes() throws Exception {
+        Cli.Result r = train(config(), tmp.resolve("x"), 1, "--kernel", "warp");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).startsWith("error: --kernel: unknown type 'warp'").contains("fused").contains("layers");
     }
 }

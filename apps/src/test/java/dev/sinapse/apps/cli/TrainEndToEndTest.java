@@ -1,26 +1,45 @@
 package dev.sinapse.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.training.Metrics;
+import dev.sinapse.io.checkpoint.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TrainEndToEndTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void articleConfigTrainsAndTheLossFalls() throws Exception {
+    /** "auto" (what a plain run picks) and every bound kernel, each where it can run in this JVM. */
+    static Stream<String> kernels() {
+        return Stream.concat(Stream.of("auto"), Injection.kernels().factories().keySet().stream());
+    }
+
+    @ParameterizedTest(name = "--kernel {0}")
+    @MethodSource("kernels")
+    void articleConfigTrainsAndTheLossFalls(String kernel) throws Exception {
         Path data = Cli.smallCsv(tmp, 1200);
         Path config = Cli.articleConfig(tmp, data, "article-small", "");
         Path out = tmp.resolve("run");
-        Cli.Result r = Cli.run("train", "--config", config.toString(), "--set", "training.epochs=50", "--out", out.toString());
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--set", "training.epochs=50", "--out", out.toString(),
+                "--kernel", kernel);
+        assumeFalse(r.err().contains("cannot run this network here"), kernel + " cannot run in this JVM: " + r.err());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("step 10/50").contains("step 50/50").contains("done: train accuracy");
+        String used = CheckpointFile.read(out.resolve("last.ckpt")).getKernel();
+        assertThat(r.out()).contains("kernel: ");
+        if (!kernel.equals("auto")) {
+            assertThat(used).isEqualTo(kernel);
+        }
 
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertThat(rows.get(0)).isEqualTo(Metrics.CSV_HEADER);

@@ -78,6 +78,7 @@ public final class InspectCommand implements Callable<Integer> {
                         .putFields("batch_in_epoch", num(p.getBatchInEpoch()))
                         .putFields("epochs_total", num(c.getConfig().getTraining().getEpochs()))
                         .putFields("finished", Value.newBuilder().setBoolValue(p.getFinished()).build())).build())
+                .putFields("kernel", str(kernel(c)))
                 .putFields("params", Value.newBuilder().setListValue(params).build())
                 .putFields("param_count", num(count))
                 .putFields("optimizer", Value.newBuilder().setStructValue(Struct.newBuilder()
@@ -98,6 +99,15 @@ public final class InspectCommand implements Callable<Integer> {
                 .build();
     }
 
+    /** The batch kernel that trained the run: its own field since format 2, a "kernel:" key before. */
+    private static String kernel(Checkpoint c) {
+        if (!c.getKernel().isEmpty()) {
+            return c.getKernel();
+        }
+        return c.getEarlyStopping().getLongsMap().keySet().stream().filter(k -> k.startsWith("kernel:"))
+                .map(k -> k.substring("kernel:".length())).findFirst().orElse("(not recorded)");
+    }
+
     private static void printText(Checkpoint c, PrintWriter out) {
         TrainingPosition p = c.getPosition();
         Provenance pr = c.getProvenance();
@@ -106,6 +116,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "position        epoch %d of %d, step %d%s%s%n", p.getEpoch(), c.getConfig().getTraining().getEpochs(),
                 p.getStep(), p.getBatchInEpoch() > 0 ? ", batch " + p.getBatchInEpoch() + " of the next epoch" : "",
                 p.getFinished() ? " (finished)" : "");
+        out.printf(Locale.ROOT, "kernel          %s%n", kernel(c));
         out.printf(Locale.ROOT, "optimizer       %s, learning rate %s, %d state tensors%n", c.getOptimizer().getType(),
                 c.getConfig().getOptimizer().getLearningRate(), c.getOptimizer().getState().getTensorsCount());
         out.println("parameters");

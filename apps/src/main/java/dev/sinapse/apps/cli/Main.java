@@ -1,8 +1,10 @@
 package dev.sinapse.apps.cli;
 
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.kernels.VectorApi;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -29,6 +31,14 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // pictures are drawn off-screen; without this a desktop may show a window icon for a command-line tool
         System.setProperty("java.awt.headless", "true");
+        Optional<Integer> child = VectorLauncher.relaunch(args, System.getenv(), System.err);
+        if (child.isPresent()) {
+            System.exit(child.get());
+        }
+        if (System.getProperty(VectorLauncher.CHILD) != null) {
+            // started for the Vector API, which cannot run here after all (a CPU without 256-bit vectors)
+            VectorApi.unavailable().ifPresent(why -> System.err.println("note: " + why + "; running the plain kernels"));
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -15,6 +15,7 @@ import dev.sinapse.api.Network;
 import dev.sinapse.api.Options;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Rng;
+import dev.sinapse.io.data.PixelDataset;
 import dev.sinapse.layers.LayersModule;
 import dev.sinapse.layers.NetworkBuilder;
 import java.util.List;
@@ -77,7 +78,7 @@ public record TestNet(int inputs, int hidden, String activation, int classes, St
         for (int i = 0; i < rows; i++) {
             y[i] = rng.nextInt(classes);
         }
-        return new Dataset("random", features, px, y);
+        return new PixelDataset("random", features, px, y);
     }
 
     private static Map<String, String> with(Map<String, String> m, String key, int value) {

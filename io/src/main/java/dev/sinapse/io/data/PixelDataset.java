@@ -1,10 +1,15 @@
-package dev.sinapse.api;
+package dev.sinapse.io.data;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Matrix;
+import java.util.Arrays;
 
 /**
- * Labelled (or unlabelled) rows of byte features, stored compactly: one byte per pixel, scaled to float only
- * when a batch is made. A dataset may be a view (a list of row indices) over another one's storage.
+ * Rows of byte features, stored compactly: one byte per pixel, scaled to float only when a batch is made. A
+ * dataset may be a view (a list of row indices) over another one's storage; {@link #select} and {@link #slice}
+ * make such views without copying pixels.
  */
-public final class Dataset {
+public final class PixelDataset implements Dataset {
     private final String source;
     private final int features;
     private final byte[] pixels;
@@ -15,7 +20,7 @@ public final class Dataset {
      * @param pixels row-major, {@code rows × features}, each read as unsigned 0..255
      * @param labels one per row, or null for an unlabelled file (Kaggle's test.csv)
      */
-    public Dataset(String source, int features, byte[] pixels, int[] labels) {
+    public PixelDataset(String source, int features, byte[] pixels, int[] labels) {
         this(source, features, pixels, labels, identity(pixels.length / Math.max(1, features)));
         if (features <= 0 || pixels.length % features != 0) {
             throw new IllegalArgumentException(pixels.length + " bytes are not rows of " + features);
@@ -25,7 +30,7 @@ public final class Dataset {
         }
     }
 
-    private Dataset(String source, int features, byte[] pixels, int[] labels, int[] index) {
+    private PixelDataset(String source, int features, byte[] pixels, int[] labels, int[] index) {
         this.source = source;
         this.features = features;
         this.pixels = pixels;
@@ -41,47 +46,52 @@ public final class Dataset {
         return a;
     }
 
-    /** Where the rows came from (a file name), for messages and provenance. */
+    @Override
     public String source() {
         return source;
     }
 
+    @Override
     public int size() {
         return index.length;
     }
 
+    @Override
     public int features() {
         return features;
     }
 
+    @Override
     public boolean hasLabels() {
         return labels != null;
     }
 
+    @Override
     public int label(int row) {
         return labels[index[row]];
     }
 
-    /** The raw value 0..255 of feature j of row i. */
+    @Override
     public int pixel(int row, int j) {
         return pixels[index[row] * features + j] & 0xFF;
     }
 
-    /** A view of the rows {@code rows} (indices into this dataset), not copying pixels. */
-    public Dataset select(int[] rows) {
+    @Override
+    public PixelDataset select(int[] rows) {
         int[] idx = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
             idx[i] = index[rows[i]];
         }
-        return new Dataset(source, features, pixels, labels, idx);
+        return new PixelDataset(source, features, pixels, labels, idx);
     }
 
-    /** Rows {@code from..to-1} of this view. */
-    public Dataset slice(int from, int to) {
-        return new Dataset(source, features, pixels, labels, java.util.Arrays.copyOfRange(index, from, to));
+    @Override
+    public PixelDataset slice(int from, int to) {
+        return new PixelDataset(source, features, pixels, labels, Arrays.copyOfRange(index, from, to));
     }
 
-    /** The rows order[from..to) as floats, each pixel times {@code scale}: an (to − from) × features batch. */
+    /** As {@link Dataset#batch}, reading each row's bytes in one run. */
+    @Override
     public Matrix batch(int[] order, int from, int to, float scale) {
         Matrix X = new Matrix(to - from, features);
         float[] x = X.data();
@@ -93,19 +103,5 @@ public final class Dataset {
             }
         }
         return X;
-    }
-
-    /** The labels of order[from..to). */
-    public int[] labels(int[] order, int from, int to) {
-        int[] y = new int[to - from];
-        for (int r = from; r < to; r++) {
-            y[r - from] = labels[index[order[r]]];
-        }
-        return y;
-    }
-
-    /** 0, 1, …, size − 1: the order of a view read straight through. */
-    public int[] naturalOrder() {
-        return identity(index.length);
     }
 }

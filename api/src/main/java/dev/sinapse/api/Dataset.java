@@ -1,0 +1,51 @@
+package dev.sinapse.api;
+
+/**
+ * Labelled (or unlabelled) rows of features 0..255, read a row at a time ({@link #pixel}) or as a float batch
+ * ({@link #batch}). Rows are numbered 0..size − 1; an {@code order} is an array of such row numbers (a shuffle).
+ */
+public interface Dataset {
+    /** Where the rows came from (a file name), for messages and provenance. */
+    String source();
+
+    int size();
+
+    int features();
+
+    boolean hasLabels();
+
+    int label(int row);
+
+    /** The raw value 0..255 of feature j of row i. */
+    int pixel(int row, int j);
+
+    /** A view of the rows {@code rows} (indices into this dataset), in that order. */
+    Dataset select(int[] rows);
+
+    /** Rows {@code from..to-1} of this dataset. */
+    Dataset slice(int from, int to);
+
+    /**
+     * The rows order[from..to) as floats, each pixel times {@code scale}: an (to − from) × features batch, with
+     * X[r − from, j] = pixel(order[r], j) · scale.
+     */
+    Matrix batch(int[] order, int from, int to, float scale);
+
+    /** The labels of order[from..to). */
+    default int[] labels(int[] order, int from, int to) {
+        int[] y = new int[to - from];
+        for (int r = from; r < to; r++) {
+            y[r - from] = label(order[r]);
+        }
+        return y;
+    }
+
+    /** 0, 1, …, size − 1: the order of the rows read straight through. */
+    default int[] naturalOrder() {
+        int[] order = new int[size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+}

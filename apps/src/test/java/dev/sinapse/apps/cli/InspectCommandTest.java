@@ -12,6 +12,7 @@ import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.Models;
 import dev.sinapse.apps.training.Checkpoints;
 import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.checkpoint.CheckpointFormat;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.Checkpoint;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class InspectCommandTest {
             sha.update(b.array());
         }
         assertThat(s.getFieldsOrThrow("params_sha256").getStringValue()).isEqualTo(HexFormat.of().formatHex(sha.digest()));
-        assertThat(s.getFieldsOrThrow("format_version").getNumberValue()).isEqualTo(1);
+        assertThat(s.getFieldsOrThrow("format_version").getNumberValue()).isEqualTo(CheckpointFormat.CURRENT_VERSION);
         assertThat(s.getFieldsOrThrow("param_count").getNumberValue()).isEqualTo(784 * 10 + 10 + 10 * 10 + 10);
         assertThat(s.getFieldsOrThrow("position").getStructValue().getFieldsOrThrow("step").getNumberValue()).isEqualTo(20);
         assertThat(s.getFieldsOrThrow("history").getListValue().getValuesCount()).isEqualTo(2);

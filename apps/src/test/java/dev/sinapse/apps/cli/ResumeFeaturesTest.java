@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.MetricRecord;
-import dev.sinapse.io.proto.NamedState;
+import dev.sinapse.io.proto.TrainerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,8 +46,8 @@ class ResumeFeaturesTest {
         assertThat(a.getPosition().getStep()).isEqualTo(78);
         assertThat(a.getPosition().getFinished()).isTrue();
         assertSameRun(a, b);
-        assertThat(longOf(a.getEarlyStopping(), "stopped_early")).isZero();
-        assertThat(a.getEarlyStopping().getTensorsList()).as("best weights kept for restore_best").isNotEmpty();
+        assertThat(a.getTrainer().getStoppedEarly()).isFalse();
+        assertThat(a.getTrainer().getBestParamsList()).as("best weights kept for restore_best").isNotEmpty();
         // the schedule is live in this run: lr(t) = 0.003·0.5^⌊t/20⌋, times (t+1)/10 while t < 10 (warm-up);
         // the point logged at step s shows lr(s − 1)
         assertThat(lrAt(a, 5)).isCloseTo(0.003 * 5 / 10, within(1e-12));
@@ -67,7 +67,7 @@ class ResumeFeaturesTest {
         Checkpoint b = trainSplit(config, split);
 
         assertThat(a.getPosition().getStep()).isEqualTo(45);
-        assertThat(longOf(a.getEarlyStopping(), "stopped_early")).isEqualTo(1);
+        assertThat(a.getTrainer().getStoppedEarly()).isTrue();
         assertSameRun(a, b);
         Checkpoint best = CheckpointFile.read(straight.resolve("best.ckpt"));
         assertThat(best.getPosition().getStep()).isEqualTo(5);
@@ -94,7 +94,7 @@ class ResumeFeaturesTest {
         assertThat(first.code()).as(first.err()).isZero();
         Checkpoint half = CheckpointFile.read(out.resolve("last.ckpt"));
         assertThat(half.getPosition().getStep()).isEqualTo(39);
-        assertThat(longOf(half.getEarlyStopping(), "stopped_early")).isZero();
+        assertThat(half.getTrainer().getStoppedEarly()).isFalse();
 
         Cli.Result resumed = Cli.run("train", "--resume", out.resolve("last.ckpt").toString(),
                 "--set", "training.epochs=" + EPOCHS);
@@ -111,16 +111,11 @@ class ResumeFeaturesTest {
         assertThat(b.getRngsList()).isEqualTo(a.getRngsList());
         assertThat(ResumeTest.withoutTimes(b.getHistoryList())).isEqualTo(ResumeTest.withoutTimes(a.getHistoryList()));
         assertThat(b.getBest()).isEqualTo(a.getBest());
-        assertThat(withoutTime(b.getEarlyStopping())).isEqualTo(withoutTime(a.getEarlyStopping()));
+        assertThat(withoutTime(b.getTrainer())).isEqualTo(withoutTime(a.getTrainer()));
     }
 
-    private static NamedState withoutTime(NamedState s) {
-        return s.toBuilder().removeDoubles("elapsed_seconds").build();
-    }
-
-    private static long longOf(NamedState s, String key) {
-        assertThat(s.getLongsMap()).containsKey(key);
-        return s.getLongsMap().get(key);
+    private static TrainerState withoutTime(TrainerState s) {
+        return s.toBuilder().clearElapsedSeconds().build();
     }
 
     private static double lrAt(Checkpoint c, long step) {

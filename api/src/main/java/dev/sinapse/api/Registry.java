@@ -7,18 +7,28 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** Implementations of one kind ("layer", "optimizer") by short key, as the Guice modules contributed them. */
+/**
+ * Implementations of one kind ("layer", "optimizer") by short key, as the Guice modules contributed them. The kind
+ * has a name for messages and a type, the interface every entry implements ({@code LayerFactory.class}), by which
+ * {@link Registries} finds it.
+ */
 public final class Registry<T> {
     private final String kind;
+    private final Class<T> type;
     private final SortedMap<String, T> entries;
 
-    public Registry(String kind, Map<String, T> entries) {
+    public Registry(String kind, Class<T> type, Map<String, T> entries) {
         this.kind = kind;
+        this.type = type;
         this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
     }
 
     public String kind() {
         return kind;
+    }
+
+    public Class<T> type() {
+        return type;
     }
 
     public SortedMap<String, T> entries() {

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RegistryTest {
-    private final Registry<String> r = new Registry<>("layer", Map.of("dense", "D", "relu", "R", "softmax", "S"));
+    private final Registry<String> r = new Registry<>("layer", String.class, Map.of("dense", "D", "relu", "R", "softmax", "S"));
 
     @Test
     void unknownKeyNamesThePlaceTheKnownKeysAndTheClosest() {

@@ -1,38 +1,54 @@
 package dev.sinapse.apps;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.util.Types;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.InitializerFactory;
 import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Registries;
+import dev.sinapse.api.Registry;
 import dev.sinapse.api.ScheduleFactory;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Declares the six registries (so a kind nobody contributes to is an empty map, not a missing binding) and
- * gathers them into {@link Registries}. The layer and optimizer modules, and plug-ins, add the entries.
+ * Declares the api's six kinds (so a kind nobody contributes to is an empty map, not a missing binding) and
+ * gathers every declared {@code Registry<?>} into {@link Registries}. The layer and optimizer modules, and
+ * plug-ins, add the entries; a module with a kind of its own adds its registry to the same set (KernelsModule).
  */
 final class CoreModule extends AbstractModule {
     @Override
     protected void configure() {
-        MapBinder.newMapBinder(binder(), String.class, LayerFactory.class);
-        MapBinder.newMapBinder(binder(), String.class, ActivationFactory.class);
-        MapBinder.newMapBinder(binder(), String.class, LossFactory.class);
-        MapBinder.newMapBinder(binder(), String.class, InitializerFactory.class);
-        MapBinder.newMapBinder(binder(), String.class, OptimizerFactory.class);
-        MapBinder.newMapBinder(binder(), String.class, ScheduleFactory.class);
+        declare("layer", LayerFactory.class);
+        declare("activation", ActivationFactory.class);
+        declare("loss", LossFactory.class);
+        declare("initializer", InitializerFactory.class);
+        declare("optimizer", OptimizerFactory.class);
+        declare("schedule", ScheduleFactory.class);
+    }
+
+    /** The map of {@code type}s by key, and its registry among the ones {@link #registries} gathers. */
+    private <T> void declare(String kind, Class<T> type) {
+        MapBinder.newMapBinder(binder(), String.class, type);
+        @SuppressWarnings("unchecked") // the key MapBinder binds: Map<String, type>
+        Key<Map<String, T>> map = (Key<Map<String, T>>) Key.get(Types.mapOf(String.class, type));
+        Provider<Map<String, T>> entries = getProvider(map);
+        Multibinder.newSetBinder(binder(), new TypeLiteral<Registry<?>>() {}).addBinding()
+                .toProvider(() -> new Registry<>(kind, type, entries.get()));
     }
 
     @Provides
     @Singleton
-    Registries registries(Map<String, LayerFactory> layers, Map<String, ActivationFactory> activations,
-            Map<String, LossFactory> losses, Map<String, InitializerFactory> initializers,
-            Map<String, OptimizerFactory> optimizers, Map<String, ScheduleFactory> schedules) {
-        return Registries.of(layers, activations, losses, initializers, optimizers, schedules);
+    Registries registries(Set<Registry<?>> registries) {
+        return Registries.from(registries);
     }
 }

@@ -20,8 +20,8 @@ public final class Kernels {
     private final Registry<KernelFactory> factories;
 
     @Inject
-    public Kernels(Map<String, KernelFactory> factories) {
-        this.factories = new Registry<>("kernel", factories);
+    public Kernels(Registry<KernelFactory> factories) {
+        this.factories = factories;
     }
 
     /** Every bound factory by key. */

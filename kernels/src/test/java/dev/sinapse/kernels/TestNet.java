@@ -3,7 +3,7 @@ package dev.sinapse.kernels;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
+import com.google.inject.util.Types;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.InitializerFactory;
@@ -14,7 +14,9 @@ import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Options;
 import dev.sinapse.api.Registries;
+import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
+import dev.sinapse.io.data.PixelDataset;
 import dev.sinapse.layers.LayersModule;
 import dev.sinapse.layers.NetworkBuilder;
 import java.util.List;
@@ -77,7 +79,7 @@ public record TestNet(int inputs, int hidden, String activation, int classes, St
         for (int i = 0; i < rows; i++) {
             y[i] = rng.nextInt(classes);
         }
-        return new Dataset("random", features, px, y);
+        return new PixelDataset("random", features, px, y);
     }
 
     private static Map<String, String> with(Map<String, String> m, String key, int value) {
@@ -86,13 +88,18 @@ public record TestNet(int inputs, int hidden, String activation, int classes, St
         return out;
     }
 
+    /** The kinds LayersModule fills, as apps declares them. */
     private static Registries registries() {
         Injector inj = Guice.createInjector(new LayersModule());
-        return Registries.of(
-                inj.getInstance(Key.get(new TypeLiteral<Map<String, LayerFactory>>() { })),
-                inj.getInstance(Key.get(new TypeLiteral<Map<String, ActivationFactory>>() { })),
-                inj.getInstance(Key.get(new TypeLiteral<Map<String, LossFactory>>() { })),
-                inj.getInstance(Key.get(new TypeLiteral<Map<String, InitializerFactory>>() { })),
-                Map.of(), Map.of());
+        return Registries.from(List.of(
+                registry(inj, "layer", LayerFactory.class),
+                registry(inj, "activation", ActivationFactory.class),
+                registry(inj, "loss", LossFactory.class),
+                registry(inj, "initializer", InitializerFactory.class)));
+    }
+
+    @SuppressWarnings("unchecked") // the key MapBinder binds: Map<String, type>
+    private static <T> Registry<T> registry(Injector inj, String kind, Class<T> type) {
+        return new Registry<>(kind, type, (Map<String, T>) inj.getInstance(Key.get(Types.mapOf(String.class, type))));
     }
 }

@@ -12,6 +12,7 @@ import dev.sinapse.api.Network;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
+import dev.sinapse.io.data.PixelDataset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class VectorMlpKernelTest {
         for (int i = 0; i < rows; i++) {
             y[i] = rng.nextInt(classes);
         }
-        return new Dataset("random", features, px, y);
+        return new PixelDataset("random", features, px, y);
     }
 
     private static BatchKernel vector(TestNet e, Network net, Loss loss, int threads) {

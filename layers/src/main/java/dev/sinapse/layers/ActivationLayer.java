@@ -4,34 +4,23 @@ import dev.sinapse.api.Activation;
 import dev.sinapse.api.Elementwise;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.SameSize;
 
 /** A = f(Z) element-wise; dZ = dA ⊙ f'(Z). */
-public final class ActivationLayer implements Elementwise {
-    private final String name;
-    private final int size;
+public final class ActivationLayer implements Elementwise, SameSize {
+    private final Id id;
     private final Activation f;
     private Matrix Z;
     private Matrix A;
 
     public ActivationLayer(String name, int size, Activation f) {
-        this.name = name;
-        this.size = size;
+        this.id = new Id(name, size);
         this.f = f;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return size;
-    }
-
-    @Override
-    public int outputSize() {
-        return size;
+    public Id id() {
+        return id;
     }
 
     @Override

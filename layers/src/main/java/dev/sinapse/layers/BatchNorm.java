@@ -7,6 +7,7 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Options;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.SameSize;
 import dev.sinapse.api.State;
 import java.util.List;
 
@@ -20,9 +21,8 @@ import java.util.List;
  * (the biased σ², as Keras does); inference normalizes with them instead, so its dX is just dX̂ / √(running σ² + ε).
  * The running statistics are not trained, so they are checkpoint state rather than parameters.
  */
-final class BatchNorm implements Layer {
-    private final String name;
-    private final int n;
+final class BatchNorm implements SameSize {
+    private final Id id;
     private final float momentum;
     private final float epsilon;
     private final Param gamma;
@@ -34,8 +34,7 @@ final class BatchNorm implements Layer {
     private boolean batchStatistics;
 
     BatchNorm(String name, int n, float momentum, float epsilon) {
-        this.name = name;
-        this.n = n;
+        this.id = new Id(name, n);
         this.momentum = momentum;
         this.epsilon = epsilon;
         Matrix ones = new Matrix(1, n);
@@ -48,18 +47,8 @@ final class BatchNorm implements Layer {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
+    public Id id() {
+        return id;
     }
 
     @Override
@@ -70,7 +59,7 @@ final class BatchNorm implements Layer {
     @Override
     public Matrix forward(Matrix X, Pass pass) {
         Inputs.requireWidth(this, "batch_norm", X);
-        int m = X.rows();
+        int m = X.rows(), n = id.size();
         float[] x = X.data();
         float[] mu = new float[n];
         invStd = new float[n];
@@ -112,7 +101,7 @@ final class BatchNorm implements Layer {
 
     @Override
     public Matrix backward(Matrix dY, Pass pass) {
-        int m = dY.rows();
+        int m = dY.rows(), n = id.size();
         float[] dy = dY.data(), xh = Xhat.data(), g = gamma.value().data();
         float[] dg = gamma.grad().data(), db = beta.grad().data();
         double[] meanDXhat = new double[n], meanDXhatXhat = new double[n];
@@ -153,8 +142,8 @@ final class BatchNorm implements Layer {
 
     @Override
     public void restore(State state) {
-        Matrix mean = state.tensor("running_mean", 1, n);
-        Matrix var = state.tensor("running_var", 1, n);
+        Matrix mean = state.tensor("running_mean", 1, id.size());
+        Matrix var = state.tensor("running_var", 1, id.size());
         runningMean.setTo(mean);
         runningVar.setTo(var);
     }

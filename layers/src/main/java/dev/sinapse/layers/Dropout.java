@@ -7,6 +7,7 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Options;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
+import dev.sinapse.api.SameSize;
 
 /**
  * Inverted dropout.   X, A, M: m × n.
@@ -15,31 +16,19 @@ import dev.sinapse.api.Rng;
  * Scaling the kept units while training (rather than the outputs at inference, as the original paper does)
  * keeps E[A] = X, so inference is the identity and needs no knowledge of the rate.
  */
-final class Dropout implements Layer {
-    private final String name;
-    private final int size;
+final class Dropout implements SameSize {
+    private final Id id;
     private final float rate;
     private Matrix M; // the last training mask; null after an inference forward
 
     Dropout(String name, int size, float rate) {
-        this.name = name;
-        this.size = size;
+        this.id = new Id(name, size);
         this.rate = rate;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return size;
-    }
-
-    @Override
-    public int outputSize() {
-        return size;
+    public Id id() {
+        return id;
     }
 
     @Override

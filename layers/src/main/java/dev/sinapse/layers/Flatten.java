@@ -5,34 +5,23 @@ import dev.sinapse.api.LayerContext;
 import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.SameSize;
 
 /**
  * A = X, dX = dA.   X, A: m × n.
  * Our batches are already flat (one row of 784 pixels per sample), so there is nothing to reshape; the layer
  * exists so that configs written in the Keras habit (flatten, then dense) run unchanged.
  */
-final class Flatten implements Layer {
-    private final String name;
-    private final int size;
+final class Flatten implements SameSize {
+    private final Id id;
 
     Flatten(String name, int size) {
-        this.name = name;
-        this.size = size;
+        this.id = new Id(name, size);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return size;
-    }
-
-    @Override
-    public int outputSize() {
-        return size;
+    public Id id() {
+        return id;
     }
 
     @Override

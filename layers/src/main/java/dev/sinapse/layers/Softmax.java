@@ -5,6 +5,7 @@ import dev.sinapse.api.LayerContext;
 import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.SameSize;
 import dev.sinapse.api.SoftmaxOutput;
 
 /**
@@ -14,29 +15,17 @@ import dev.sinapse.api.SoftmaxOutput;
  * passes ~88 in float32; shifted, every exp is ≤ 1 and the sum is ≥ 1. Cross-entropy skips this backward
  * (see {@link SoftmaxOutput}) and uses (A − Y)/m directly.
  */
-final class Softmax implements SoftmaxOutput {
-    private final String name;
-    private final int size;
+final class Softmax implements SoftmaxOutput, SameSize {
+    private final Id id;
     private Matrix A;
 
     Softmax(String name, int size) {
-        this.name = name;
-        this.size = size;
+        this.id = new Id(name, size);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return size;
-    }
-
-    @Override
-    public int outputSize() {
-        return size;
+    public Id id() {
+        return id;
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.sinapse.layers;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
+import com.google.inject.util.Types;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.InitializerFactory;
@@ -14,6 +14,7 @@ import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Registries;
+import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +24,19 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** The four kinds LayersModule fills, as apps declares them. */
     static Registries registries() {
         Injector injector = Guice.createInjector(new LayersModule());
-        return Registries.of(
-                injector.getInstance(Key.get(new TypeLiteral<Map<String, LayerFactory>>() {})),
-                injector.getInstance(Key.get(new TypeLiteral<Map<String, ActivationFactory>>() {})),
-                injector.getInstance(Key.get(new TypeLiteral<Map<String, LossFactory>>() {})),
-                injector.getInstance(Key.get(new TypeLiteral<Map<String, InitializerFactory>>() {})),
-                Map.of(), Map.of());
+        return Registries.from(List.of(
+                registry(injector, "layer", LayerFactory.class),
+                registry(injector, "activation", ActivationFactory.class),
+                registry(injector, "loss", LossFactory.class),
+                registry(injector, "initializer", InitializerFactory.class)));
+    }
+
+    @SuppressWarnings("unchecked") // the key MapBinder binds: Map<String, type>
+    private static <T> Registry<T> registry(Injector injector, String kind, Class<T> type) {
+        return new Registry<>(kind, type, (Map<String, T>) injector.getInstance(Key.get(Types.mapOf(String.class, type))));
     }
 
     static Network network(int inputSize, List<LayerSpec> specs, long seed) {

@@ -3,6 +3,7 @@ package dev.sinapse.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.InitializerFactory;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerFactory;
@@ -11,16 +12,7 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
-import dev.sinapse.api.Rng;
-import dev.sinapse.api.SinapseException;
-import dev.sinapse.api.InitializerFactory;
-import dev.sinapse.api.Layer;
-import dev.sinapse.api.LayerFactory;
-import dev.sinapse.api.LayerSpec;
-import dev.sinapse.api.Matrix;
-import dev.sinapse.api.Network;
-import dev.sinapse.api.Pass;
-import dev.sinapse.api.Registries;
+import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import java.util.ArrayList;
@@ -62,7 +54,9 @@ class NetworkBuilderTest {
     };
 
     private static NetworkBuilder builder(Map<String, LayerFactory> layers) {
-        return new NetworkBuilder(Registries.of(layers, Map.of(), Map.of(), Map.of("const", CONST), Map.of(), Map.of()));
+        return new NetworkBuilder(Registries.from(List.of(new Registry<>("layer", LayerFactory.class, layers),
+                new Registry<>("activation", ActivationFactory.class, Map.of()),
+                new Registry<>("initializer", InitializerFactory.class, Map.of("const", CONST)))));
     }
 
     private static final NetworkBuilder BUILDER = builder(Map.of("fake", FAKE));

@@ -35,7 +35,7 @@ public final class LayersCommand implements Callable<Integer> {
         section(out, "optimizers", r.optimizers(), OptimizerFactory::help);
         section(out, "schedules", r.schedules(), ScheduleFactory::help);
         section(out, "batch kernels (train/bench --kernel; by default the fastest that can run the network)",
-                new Registry<>("kernel", Injection.kernels().factories()), KernelFactory::help);
+                r.of(KernelFactory.class), KernelFactory::help);
         out.flush();
         return 0;
     }

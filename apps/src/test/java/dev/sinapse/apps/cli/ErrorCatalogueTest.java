@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
-import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
+import dev.sinapse.api.SameSize;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.cli.Main;
 import dev.sinapse.io.checkpoint.CheckpointFile;
@@ -533,21 +533,11 @@ class ErrorCatalogueTest {
         @Override
         protected void configure() {
             MapBinder.newMapBinder(binder(), String.class, LayerFactory.class).addBinding("fixed_input").toInstance(ctx -> {
-                int inputs = ctx.options().requireInt("inputs");
-                return new Layer() {
+                SameSize.Id id = new SameSize.Id(ctx.name(), ctx.options().requireInt("inputs"));
+                return new SameSize() {
                     @Override
-                    public String name() {
-                        return ctx.name();
-                    }
-
-                    @Override
-                    public int inputSize() {
-                        return inputs;
-                    }
-
-                    @Override
-                    public int outputSize() {
-                        return inputs;
+                    public Id id() {
+                        return id;
                     }
 
                     @Override

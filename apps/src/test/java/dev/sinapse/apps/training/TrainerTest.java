@@ -10,9 +10,11 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.Registry;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.io.config.Experiments;
+import dev.sinapse.io.data.PixelDataset;
 import dev.sinapse.kernels.BatchKernel;
 import dev.sinapse.kernels.KernelFactory;
 import dev.sinapse.kernels.Kernels;
@@ -75,7 +77,7 @@ class TrainerTest {
                 return "test";
             }
         };
-        return new Kernels(Map.of("fake", fake));
+        return new Kernels(new Registry<>("kernel", KernelFactory.class, Map.of("fake", fake)));
     }
 
     /** 10 rows of 4 features, labels 0..2; the first 2 rows are the dev set. */
@@ -86,7 +88,7 @@ class TrainerTest {
             y[i] = i % 3;
             px[i * 4 + i % 4] = (byte) 200;
         }
-        Dataset all = new Dataset("ten", 4, px, y);
+        Dataset all = new PixelDataset("ten", 4, px, y);
         return new Experiments.Split(all.slice(2, 10), all.slice(0, 2));
     }
 

@@ -7,6 +7,7 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Options;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
+import dev.sinapse.api.SameSize;
 import dev.sinapse.api.SinapseException;
 import java.util.List;
 
@@ -18,33 +19,21 @@ import java.util.List;
  * <p>The example of a plug-in <em>layer</em> (rather than an activation): it has a parameter, so it implements
  * {@link Layer} itself. α is not weight-decayed, as in the paper: decay would pull it toward plain ReLU.
  */
-final class PRelu implements Layer {
-    private final String name;
-    private final int n;
+final class PRelu implements SameSize {
+    private final Id id;
     private final Param alpha;
     private Matrix X; // the last input, for dα and the mask
 
     PRelu(String name, int n, float initialSlope) {
-        this.name = name;
-        this.n = n;
+        this.id = new Id(name, n);
         Matrix a = new Matrix(1, n);
         a.fill(initialSlope);
         this.alpha = new Param(name + ".alpha", a, false);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
+    public Id id() {
+        return id;
     }
 
     @Override
@@ -54,8 +43,9 @@ final class PRelu implements Layer {
 
     @Override
     public Matrix forward(Matrix X, Pass pass) {
+        int n = id.size();
         if (X.cols() != n) {
-            throw new SinapseException("layer '" + name + "' (prelu): input has " + X.cols() + " features, expected " + n);
+            throw new SinapseException("layer '" + id.name() + "' (prelu): input has " + X.cols() + " features, expected " + n);
         }
         Matrix A = new Matrix(X.rows(), n);
         float[] x = X.data(), a = A.data(), al = alpha.value().data();
@@ -68,6 +58,7 @@ final class PRelu implements Layer {
 
     @Override
     public Matrix backward(Matrix dA, Pass pass) {
+        int n = id.size();
         float[] x = X.data(), da = dA.data(), al = alpha.value().data();
         double[] dAlpha = new double[n];
         for (int k = 0; k < x.length; k++) {

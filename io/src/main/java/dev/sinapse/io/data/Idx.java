@@ -47,7 +47,7 @@ public final class Idx {
             for (int i = 0; i < y.length; i++) {
                 Y[i] = y[i];
             }
-            return new Dataset(source, (int) features, X, Y);
+            return new PixelDataset(source, (int) features, X, Y);
         } catch (IOException e) {
             throw failure(source, e);
         }

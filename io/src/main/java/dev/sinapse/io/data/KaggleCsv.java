@@ -12,7 +12,7 @@ import java.util.Arrays;
  * one image per line as integers 0..255, plain or gzip. The label may be any column; the pixels are the others,
  * in order, and their count is read from the header rather than assumed to be 784.
  *
- * <p>Reads into {@link Dataset}'s byte storage in blocks of rows, so memory follows the rows actually present.
+ * <p>Reads into {@link PixelDataset}'s byte storage in blocks of rows, so memory follows the rows actually present.
  */
 public final class KaggleCsv {
     /** Rows are gathered in blocks of about this many bytes. */
@@ -67,7 +67,7 @@ public final class KaggleCsv {
         if (y.size() == 0) {
             throw new SinapseException(source + ": no data rows after the header");
         }
-        return new Dataset(source, features, X.toArray(), rows.labelled() ? labels(y.toArray()) : null);
+        return new PixelDataset(source, features, X.toArray(), rows.labelled() ? labels(y.toArray()) : null);
     }
 
     private static int[] labels(byte[] y) {
@@ -117,7 +117,7 @@ public final class KaggleCsv {
             }
             delivered += n;
             int[] labels = rows.labelled() ? labels(Arrays.copyOf(y, n)) : null;
-            return new Dataset(source, features, n == batchRows ? X : Arrays.copyOf(X, n * features), labels);
+            return new PixelDataset(source, features, n == batchRows ? X : Arrays.copyOf(X, n * features), labels);
         }
 
         @Override

@@ -7,6 +7,7 @@ import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
+import dev.sinapse.io.data.PixelDataset;
 import dev.sinapse.kernels.BatchKernel;
 import dev.sinapse.kernels.Kernels;
 import dev.sinapse.kernels.KernelsModule;
@@ -68,7 +69,7 @@ public class DenseKernelsBenchmark {
         for (int i = 0; i < rows; i++) {
             y[i] = rng.nextInt(10);
         }
-        data = new Dataset("random", 784, px, y);
+        data = new PixelDataset("random", 784, px, y);
         order = data.naturalOrder();
         X = data.batch(order, 0, rows, 1f / 255);
         W = new Matrix(10, 784);

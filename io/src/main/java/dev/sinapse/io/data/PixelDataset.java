@@ -1,0 +1,107 @@
+package dev.sinapse.io.data;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Matrix;
+import java.util.Arrays;
+
+/**
+ * Rows of byte features, stored compactly: one byte per pixel, scaled to float only when a batch is made. A
+ * dataset may be a view (a list of row indices) over another one's storage; {@link #select} and {@link #slice}
+ * make such views without copying pixels.
+ */
+public final class PixelDataset implements Dataset {
+    private final String source;
+    private final int features;
+    private final byte[] pixels;
+    private final int[] labels;
+    private final int[] index;
+
+    /**
+     * @param pixels row-major, {@code rows × features}, each read as unsigned 0..255
+     * @param labels one per row, or null for an unlabelled file (Kaggle's test.csv)
+     */
+    public PixelDataset(String source, int features, byte[] pixels, int[] labels) {
+        this(source, features, pixels, labels, identity(pixels.length / Math.max(1, features)));
+        if (features <= 0 || pixels.length % features != 0) {
+            throw new IllegalArgumentException(pixels.length + " bytes are not rows of " + features);
+        }
+        if (labels != null && labels.length != index.length) {
+            throw new IllegalArgumentException(labels.length + " labels for " + index.length + " rows");
+        }
+    }
+
+    private PixelDataset(String source, int features, byte[] pixels, int[] labels, int[] index) {
+        this.source = source;
+        this.features = features;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.index = index;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public int size() {
+        return index.length;
+    }
+
+    @Override
+    public int features() {
+        return features;
+    }
+
+    @Override
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    @Override
+    public int label(int row) {
+        return labels[index[row]];
+    }
+
+    @Override
+    public int pixel(int row, int j) {
+        return pixels[index[row] * features + j] & 0xFF;
+    }
+
+    @Override
+    public PixelDataset select(int[] rows) {
+        int[] idx = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            idx[i] = index[rows[i]];
+        }
+        return new PixelDataset(source, features, pixels, labels, idx);
+    }
+
+    @Override
+    public PixelDataset slice(int from, int to) {
+        return new PixelDataset(source, features, pixels, labels, Arrays.copyOfRange(index, from, to));
+    }
+
+    /** As {@link Dataset#batch}, reading each row's bytes in one run. */
+    @Override
+    public Matrix batch(int[] order, int from, int to, float scale) {
+        Matrix X = new Matrix(to - from, features);
+        float[] x = X.data();
+        for (int r = from; r < to; r++) {
+            int src = index[order[r]] * features;
+            int dst = (r - from) * features;
+            for (int j = 0; j < features; j++) {
+                x[dst + j] = (pixels[src + j] & 0xFF) * scale;
+            }
+        }
+        return X;
+    }
+}

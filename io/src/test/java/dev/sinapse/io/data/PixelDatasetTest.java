@@ -1,0 +1,74 @@
+package dev.sinapse.io.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Matrix;
+import org.junit.jupiter.api.Test;
+
+class PixelDatasetTest {
+    /** Four rows of three pixels, labels 5, 6, 7, 8. */
+    private static final PixelDataset D = new PixelDataset("four", 3, new byte[] {
+            0, 1, 2,
+            10, 20, 30,
+            100, (byte) 200, (byte) 255,
+            (byte) 128, 64, 32}, new int[] {5, 6, 7, 8});
+
+    @Test
+    void pixelsReadAsUnsignedBytes() {
+        assertThat(D.size()).isEqualTo(4);
+        assertThat(D.features()).isEqualTo(3);
+        assertThat(D.source()).isEqualTo("four");
+        assertThat(new int[] {D.pixel(0, 2), D.pixel(2, 1), D.pixel(2, 2), D.pixel(3, 0)}).containsExactly(2, 200, 255, 128);
+    }
+
+    @Test
+    void selectIsAViewOfTheGivenRowsInTheirOrder() {
+        Dataset d = D.select(new int[] {3, 1});
+        assertThat(d.size()).isEqualTo(2);
+        assertThat(new int[] {d.label(0), d.label(1)}).containsExactly(8, 6);
+        assertThat(new int[] {d.pixel(0, 0), d.pixel(1, 2)}).containsExactly(128, 30);
+        // rows of a view are numbered within the view
+        assertThat(d.select(new int[] {1}).pixel(0, 1)).isEqualTo(20);
+    }
+
+    @Test
+    void sliceOfAViewKeepsTheViewsOrder() {
+        Dataset d = D.select(new int[] {3, 2, 1, 0}).slice(1, 3);
+        assertThat(d.size()).isEqualTo(2);
+        assertThat(new int[] {d.label(0), d.label(1)}).containsExactly(7, 6);
+        assertThat(d.naturalOrder()).containsExactly(0, 1);
+    }
+
+    @Test
+    void batchScalesTheOrderedRowsFromTo() {
+        int[] order = {2, 0, 3};
+        Matrix X = D.batch(order, 1, 3, 0.5f);
+        assertThat(X.rows()).isEqualTo(2);
+        assertThat(X.cols()).isEqualTo(3);
+        assertThat(X.data()).containsExactly(0f, 0.5f, 1f, 64f, 32f, 16f);
+        assertThat(D.labels(order, 1, 3)).containsExactly(5, 8);
+    }
+
+    @Test
+    void batchOfAViewReadsTheViewsRows() {
+        Dataset d = D.slice(2, 4);
+        assertThat(d.batch(new int[] {1, 0}, 0, 2, 1f).data()).containsExactly(128f, 64f, 32f, 100f, 200f, 255f);
+        assertThat(d.labels(d.naturalOrder(), 0, 2)).containsExactly(7, 8);
+    }
+
+    @Test
+    void unlabelledRowsSaySo() {
+        assertThat(new PixelDataset("test.csv", 2, new byte[4], null).hasLabels()).isFalse();
+        assertThat(D.hasLabels()).isTrue();
+    }
+
+    @Test
+    void pixelsThatAreNotWholeRowsOrLabelsOfAnotherCountAreRejected() {
+        assertThatThrownBy(() -> new PixelDataset("x", 3, new byte[7], null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("7 bytes are not rows of 3");
+        assertThatThrownBy(() -> new PixelDataset("x", 3, new byte[12], new int[3]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("3 labels for 4 rows");
+    }
+}

@@ -25,11 +25,13 @@ import java.util.Set;
  * A Ctrl-C reaches both processes (they share the terminal's process group): this one waits for the child to save
  * and exits with its code, 130. A SIGTERM sent to this process alone is passed on, and the child saves too (143).
  *
- * <p>{@value #ENV}{@code =off} keeps the plain kernels in this process; {@code on} (the default) relaunches when this
+ * <p>{@value #ENV}{@code =off} (or {@code -Dsinapse.vector=off}) keeps the plain kernels in this process; {@code on} (the default) relaunches when this
  * Java has the module. Only train and bench run kernels worth a second JVM start (about a third of a second).
  */
 final class VectorLauncher {
     static final String ENV = "SINAPSE_VECTOR";
+    /** The same as {@value #ENV}, as a Java option ({@code java -Dsinapse.vector=off -jar …}); it wins over the variable. */
+    static final String PROPERTY = "sinapse.vector";
     /** Set in the child, so it never relaunches again. */
     static final String CHILD = "sinapse.vector.child";
     static final String WARNING = "WARNING: Using incubator modules: " + VectorApi.MODULE;
@@ -43,12 +45,13 @@ final class VectorLauncher {
         if (args.length == 0 || !COMMANDS.contains(args[0]) || VectorApi.resolved() || System.getProperty(CHILD) != null) {
             return Optional.empty();
         }
-        String mode = env.getOrDefault(ENV, "on");
+        String mode = System.getProperty(PROPERTY, env.getOrDefault(ENV, "on"));
         if (mode.equals("off")) {
             return Optional.empty();
         }
         if (!mode.equals("on")) {
-            err.println("error: " + ENV + "=" + mode + ": expected on or off");
+            err.println("error: " + (System.getProperty(PROPERTY) != null ? "-D" + PROPERTY : ENV) + "=" + mode
+                    + ": expected on or off");
             return Optional.of(Main.USER_ERROR);
         }
         if (!VectorApi.inRuntime()) {

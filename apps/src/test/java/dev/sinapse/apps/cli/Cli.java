@@ -27,18 +27,27 @@ final class Cli {
     }
 
     /**
-     * The command that starts a child JVM like this one: same java, same class path, and the Vector API module if
-     * this JVM has it, so the child trains with the same batch kernel as runs made in this process.
+     * The command that starts a child JVM like this one: same java, same class path, and the Vector API module only
+     * if this JVM has it (no relaunch with it otherwise), so the child trains with the same batch kernel as runs made
+     * in this process.
      */
     static java.util.List<String> childJava(String... jvmOptions) {
         java.util.List<String> cmd = new java.util.ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             cmd.addAll(java.util.List.of("--add-modules", "jdk.incubator.vector"));
+        } else {
+            cmd.add("-D" + VectorLauncher.PROPERTY + "=off");
         }
         cmd.addAll(java.util.List.of(jvmOptions));
         cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         return cmd;
+    }
+
+    /** The command a user types: java with this class path and nothing else, so train and bench relaunch themselves. */
+    static java.util.List<String> plainJava() {
+        return new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     }
 
     /** The header and the first {@code rows} digits of the bundled sample, as a plain CSV in {@code dir}. */

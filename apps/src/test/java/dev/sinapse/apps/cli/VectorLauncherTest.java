@@ -66,7 +66,7 @@ class VectorLauncherTest {
 
     private Process train(Path out, String vector, String... sets) throws IOException {
         Path config = Cli.articleConfig(tmp, Cli.smallCsv(tmp, 400), "launch", "");
-        List<String> cmd = Cli.childJava();
+        List<String> cmd = Cli.plainJava();
         cmd.addAll(List.of("train", "--config", config.toString(), "--out", out.toString()));
         cmd.addAll(List.of(sets));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -106,6 +106,21 @@ class VectorLauncherTest {
         String err = finish(p);
         assertThat(p.exitValue()).as(err).isZero();
         assertThat(p.children().count()).isZero();
+        assertThat(CheckpointFile.read(out.resolve("last.ckpt")).getKernel()).isEqualTo("fused");
+    }
+
+    @Test
+    void theJavaOptionWinsOverTheVariable() throws Exception {
+        Path out = tmp.resolve("option");
+        Path config = Cli.articleConfig(tmp, Cli.smallCsv(tmp, 400), "option", "");
+        List<String> cmd = Cli.plainJava();
+        cmd.add(1, "-D" + VectorLauncher.PROPERTY + "=off");
+        cmd.addAll(List.of("train", "--quiet", "--config", config.toString(), "--out", out.toString(), "--set", "training.epochs=2"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put(VectorLauncher.ENV, "on");
+        Process p = pb.start();
+        String err = finish(p);
+        assertThat(p.exitValue()).as(err).isZero();
         assertThat(CheckpointFile.read(out.resolve("last.ckpt")).getKernel()).isEqualTo("fused");
     }
 

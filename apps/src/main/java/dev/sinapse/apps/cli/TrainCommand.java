@@ -59,7 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
     Path resume;
 
-    @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded.")
+    @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded; with --resume, this switches it (the continuation then matches to float rounding, not bitwise).")
     String kernelChoice = "auto";
 
     @Option(names = "--quiet", description = "Print only the final result.")
@@ -97,13 +97,24 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.create(loaded.experiment(), registries, split, injector.getInstance(Kernels.class),
                 Experiments.threads(loaded.experiment()));
         if (!kernelChoice.equals("auto")) {
-            if (ckpt != null) {
-                throw new SinapseException("--kernel and --resume cannot be used together: a run continues on the kernel it recorded");
-            }
             trainer.useKernel(kernelChoice, "--kernel");
         }
         if (ckpt != null) {
-            Checkpoints.restore(trainer, ckpt, resume);
+            String recorded = Checkpoints.kernelOf(ckpt, resume);
+            boolean switching = !kernelChoice.equals("auto") && !recorded.isEmpty() && !recorded.equals(kernelChoice);
+            try {
+                Checkpoints.restore(trainer, switching ? Checkpoints.withKernel(ckpt, kernelChoice) : ckpt, resume);
+            } catch (Trainer.KernelUnavailable e) {
+                throw new SinapseException(e.getMessage() + "; continue it on the '" + e.available() + "' kernel, matching to"
+                        + " float rounding rather than bitwise, with: " + SelfCommand.get() + " train --resume " + resume
+                        + " --kernel " + e.available() + (e.recorded().equals("fused-vector")
+                        ? "; or resume it where Java has the jdk.incubator.vector module and the CPU AVX2" : ""));
+            }
+            if (switching) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "note: this run was trained with the '%s' kernel and goes on"
+                        + " with '%s': the continuation matches a straight run to float rounding, not bitwise%n", recorded, kernelChoice);
+                spec.commandLine().getErr().flush();
+            }
             if (trainer.finished()) {
                 // nothing to train: leave the run directory (metrics.csv, curves.png, checkpoints) as it is
                 out.printf(Locale.ROOT, "%s: this run already finished at step %d (epoch %d of %d)%s; nothing to do%n",
@@ -180,8 +191,8 @@ public final class TrainCommand implements Callable<Integer> {
                 Path last = recorder.saveLast(trainer);
                 recorder.closeMetrics();
                 PrintWriter err = spec.commandLine().getErr();
-                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d); saved %s%nresume with: java -jar sinapse.jar train --resume %s%n",
-                        trainer.step(), trainer.epoch(), last, last);
+                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d); saved %s%nresume with: %s train --resume %s%n",
+                        trainer.step(), trainer.epoch(), last, SelfCommand.get(), last);
                 err.flush();
                 return 130;
             }

@@ -150,7 +150,7 @@ public final class Checkpoints {
                 bestParams.add(m);
             }
         }
-        String kernel = c.getFormatVersion() >= 2 ? c.getKernel() : kernelOfFormat1(c, file);
+        String kernel = kernelOf(c, file);
         return new TrainingState(pos.getEpoch(), pos.getStep(), (int) pos.getBatchInEpoch(), order, shuffle, dropout,
                 history, best, (int) ts.getEvaluationsWithoutImprovement(), bestParams,
                 new TrainingState.Pending(ts.getPendingLossSum(), ts.getPendingCorrect(), ts.getPendingRows()),
@@ -175,6 +175,21 @@ public final class Checkpoints {
             }
         }
         return ts.build();
+    }
+
+    /** The kernel that trained the run ("" when the file does not say). */
+    public static String kernelOf(Checkpoint c, Path file) {
+        return c.getFormatVersion() >= 2 ? c.getKernel() : kernelOfFormat1(c, file);
+    }
+
+    /** The same checkpoint, recorded as trained by {@code kernel}: to continue a run on another kernel. */
+    public static Checkpoint withKernel(Checkpoint c, String kernel) {
+        return c.getFormatVersion() >= 2 ? c.toBuilder().setKernel(kernel).build()
+                : c.toBuilder().setEarlyStopping(c.getEarlyStopping().toBuilder().clearLongs()
+                        .putAllLongs(c.getEarlyStopping().getLongsMap().entrySet().stream()
+                                .filter(e -> !e.getKey().startsWith(KERNEL))
+                                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)))
+                        .putLongs(KERNEL + kernel, 1)).build();
     }
 
     private static String kernelOfFormat1(Checkpoint c, Path file) {

@@ -256,9 +256,7 @@ public final class Trainer {
     public void restore(TrainingState s, String where) {
         if (!s.kernel().isEmpty() && !s.kernel().equals(kernel.name())) {
             String would = kernel.name();
-            switchKernel(s.kernel(), where + ": kernel", () -> where + ": this run was trained with the '" + s.kernel()
-                    + "' kernel, which cannot run here (this Java would use '" + would + "', whose float rounding differs); "
-                    + wayOut(s.kernel()));
+            switchKernel(s.kernel(), where + ": kernel", () -> new KernelUnavailable(where, s.kernel(), would));
         }
         if (s.batchInEpoch() > 0) {
             int[] order = s.epochOrder();
@@ -300,19 +298,37 @@ public final class Trainer {
      * known kernels for an unknown name, and with what the kernel needs when it cannot run this network here.
      */
     public void useKernel(String name, String where) {
-        switchKernel(name, where, () -> where + " " + name + ": cannot run this network here; it runs "
-                + kernels.factories().get(name).help());
+        switchKernel(name, where, () -> new SinapseException(where + " " + name + ": cannot run this network here; it runs "
+                + kernels.factories().get(name).help()));
     }
 
-    private void switchKernel(String name, String where, java.util.function.Supplier<String> cannot) {
+    private void switchKernel(String name, String where, java.util.function.Supplier<SinapseException> cannot) {
         if (!name.equals(kernel.name())) {
-            kernel = kernels.named(name, network, loss, threads, where).orElseThrow(() -> new SinapseException(cannot.get()));
+            kernel = kernels.named(name, network, loss, threads, where).orElseThrow(cannot);
         }
     }
 
-    private static String wayOut(String kernel) {
-        return kernel.equals("fused-vector") ? "resume it with java --add-modules jdk.incubator.vector on a CPU with AVX2 or better"
-                : "resume it with the same network, Java options and plug-ins";
+    /** A resumed run's kernel cannot run here: the caller knows the command that works, and says it. */
+    public static final class KernelUnavailable extends SinapseException {
+        private final String recorded;
+        private final String available;
+
+        KernelUnavailable(String where, String recorded, String available) {
+            super(where + ": this run was trained with the '" + recorded + "' kernel, which cannot run here (this Java"
+                    + " would use '" + available + "', whose float rounding differs)");
+            this.recorded = recorded;
+            this.available = available;
+        }
+
+        /** The kernel the run recorded. */
+        public String recorded() {
+            return recorded;
+        }
+
+        /** The kernel this Java would run the network on. */
+        public String available() {
+            return available;
+        }
     }
 
     /** Runs until the configured epochs are done, early stopping triggers, or {@code stop} asks. */

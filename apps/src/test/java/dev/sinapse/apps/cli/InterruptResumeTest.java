@@ -37,7 +37,8 @@ class InterruptResumeTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(err).isEqualTo(130);
-        assertThat(err).contains("interrupted at step").contains("last.ckpt").contains("--resume");
+        assertThat(err).contains("interrupted at step").contains("last.ckpt")
+                .contains("resume with: java -cp ").contains(" train --resume " + interrupted.resolve("last.ckpt"));
 
         Checkpoint saved = CheckpointFile.read(interrupted.resolve("last.ckpt"));
         assertThat(saved.getPosition().getFinished()).isFalse();

@@ -68,10 +68,32 @@ class KernelRecordTest {
 
         Cli.Result r = Cli.run("train", "--resume", moved.toString(), "--set", "training.epochs=4");
         assertThat(r.code()).isEqualTo(2);
+        String command = SelfCommand.get() + " train --resume " + moved + " --kernel fused";
         assertThat(r.err()).contains(moved + ": this run was trained with the 'fused-vector' kernel, which cannot run here")
-                .contains("--add-modules jdk.incubator.vector");
+                .contains(command).contains("jdk.incubator.vector").doesNotContain("\tat ");
         // the unchanged checkpoint resumes fine
         assertThat(Cli.run("train", "--quiet", "--resume", last.toString(), "--set", "training.epochs=4").code()).isZero();
+    }
+
+    @Test
+    void askedToTheResumeGoesOnOnAnotherKernelAndSaysItIsNotBitwise() throws Exception {
+        Path config = config();
+        assertThat(train(config, tmp.resolve("run"), 2, "--kernel", "layers").code()).isZero();
+        Cli.Result r = Cli.run("train", "--quiet", "--resume", tmp.resolve("run/last.ckpt").toString(),
+                "--set", "training.epochs=4", "--kernel", "fused");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err().trim()).isEqualTo("note: this run was trained with the 'layers' kernel and goes on with 'fused':"
+                + " the continuation matches a straight run to float rounding, not bitwise");
+        Checkpoint c = CheckpointFile.read(tmp.resolve("run/last.ckpt"));
+        assertThat(c.getKernel()).isEqualTo("fused");
+        assertThat(c.getPosition().getEpoch()).isEqualTo(4);
+    }
+
+    @Test
+    void theSuggestedCommandIsOneAShellRunsWherever() {
+        assertThat(SelfCommand.get()).startsWith("java -");
+        assertThat(SelfCommand.quote("/a b/it's.jar")).isEqualTo("'/a b/it'\\''s.jar'");
+        assertThat(SelfCommand.quote("/opt/sinapse.jar")).isEqualTo("/opt/sinapse.jar");
     }
 
     @Test

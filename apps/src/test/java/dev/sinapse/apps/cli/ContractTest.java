@@ -133,7 +133,7 @@ class ContractTest {
         return layerKeys().stream().map(key -> dynamicTest(key, () -> {
             Experiments.Loaded loaded = Experiments.resolve(ConfigFiles.parseText(tinyNetworkConfig(key), key + ".textproto"),
                     List.of(), tmp, key + ".textproto");
-            Experiments.Split split = Experiments.split(Experiments.loadData(loaded), loaded.experiment().getData());
+            Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
             // the config carries the options; create() only turns a failure into the advice to add some
             Trainer original = create(key, given -> Trainer.create(loaded.experiment(), REGISTRIES, split, Injection.kernels(), 1));
             // 40 training rows in batches of 20 for 2 epochs: 4 steps; stop after the first, mid-epoch

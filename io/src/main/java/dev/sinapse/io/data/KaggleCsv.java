@@ -27,7 +27,10 @@ public final class KaggleCsv {
         }
     }
 
-    /** Every row of a stream (e.g. the data bundled in a jar), named {@code sourceName} in messages. Does not close it. */
+    /**
+     * Every row of a stream of a file's bytes as stored, plain or gzip (the data bundled in a jar, or a file through
+     * {@link Sha256Input}), named {@code sourceName} in messages. Does not close it.
+     */
     public static Dataset read(InputStream in, String sourceName, String labelColumn) {
         try (CsvRows rows = CsvRows.open(Inputs.decode(Inputs.unclosed(in), sourceName), sourceName, labelColumn)) {
             return readAll(rows, sourceName);

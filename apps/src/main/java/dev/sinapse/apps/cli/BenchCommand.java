@@ -89,8 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         long t0 = System.nanoTime();
-        Dataset rows = Experiments.loadData(loaded);
-        Experiments.Split split = Experiments.split(rows, loaded.experiment().getData());
+        Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
         Injector injector = Injection.create();

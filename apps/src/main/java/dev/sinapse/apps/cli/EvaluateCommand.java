@@ -9,7 +9,6 @@ import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.apps.report.Charts;
 import dev.sinapse.apps.report.ConfusionMatrix;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +32,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint written by train (e.g. runs/…/best.ckpt).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "A labelled Kaggle-style CSV (label,pixel0,…), plain or .gz.")
     Path data;
@@ -50,7 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InvalidProtocolBufferException {
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
+        TrainedModel model = checkpoint.load();
         Result r = evaluate(model, data);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -59,7 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             printText(model, r, out);
         }
         if (png != null) {
-            Charts.confusion(r.confusion(), shortName(checkpoint) + " on " + fileName(data), png);
+            Charts.confusion(r.confusion(), shortName(model.file()) + " on " + fileName(data), png);
             if (!json) {
                 out.println("heat map: " + png);
             }
@@ -78,10 +78,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "' column; evaluate needs labels (for an unlabelled file such as test.csv, use predict)");
             }
             for (Dataset batch = batches.next(); batch != null; batch = batches.next()) {
-                int[] y = batch.labels(batch.naturalOrder(), 0, batch.size());
-                for (int i = 0; i < y.length; i++) {
-                    model.checkLabel(y[i], data, row + i);
-                }
+                int[] y = model.labels(batch, data, row);
                 Matrix A = model.outputs(batch);
                 lossSum += model.loss().value(A, y) * y.length;
                 for (int i = 0; i < y.length; i++) {

@@ -3,7 +3,6 @@ package dev.sinapse.apps.cli;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.files.AtomicFiles;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,8 +35,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint written by train (e.g. runs/…/best.ckpt).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Kaggle test.csv (pixel0,…) or a labelled file (its labels are ignored); plain or .gz.")
     Path input;
@@ -49,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
+        TrainedModel model = checkpoint.load();
         if (Files.exists(output) && isSameFile(input, output)) {
             throw new SinapseException("--output " + output + " is the input file; choose another name (e.g. submission.csv)");
         }

@@ -3,7 +3,6 @@ package dev.sinapse.apps.cli;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.apps.report.Charts;
 import dev.sinapse.apps.report.DigitArt;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,8 +31,8 @@ public final class ShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint written by train (e.g. runs/…/best.ckpt).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "A Kaggle-style CSV, labelled or not (test.csv); plain or .gz.")
     Path data;
@@ -51,12 +51,12 @@ public final class ShowCommand implements Callable<Integer> {
         if (index < 0) {
             throw new SinapseException("--index " + index + ": expected a row number from 0");
         }
-        TrainedModel model = TrainedModel.load(checkpoint, Injection.registries(), Injection.kernels());
+        TrainedModel model = checkpoint.load();
         Dataset row = find(model);
         Matrix A = model.outputs(row);
         int predicted = A.argmaxRow(0);   // as predict and evaluate decide
         float[] p = model.probabilities(A).data();
-        int label = row.hasLabels() ? row.label(0) : -1;
+        int label = row.hasLabels() ? model.labels(row, data, index)[0] : -1;
         int side = DigitArt.side(row.features());
         int[] pixels = new int[row.features()];
         for (int j = 0; j < pixels.length; j++) {
@@ -101,11 +101,7 @@ public final class ShowCommand implements Callable<Integer> {
             for (Dataset b = batches.next(); b != null; b = batches.next()) {
                 if (index < seen + b.size()) {
                     int i = (int) (index - seen);
-                    Dataset row = b.slice(i, i + 1);
-                    if (row.hasLabels()) {
-                        model.checkLabel(row.label(0), data, index);
-                    }
-                    return row;
+                    return b.slice(i, i + 1);
                 }
                 seen += b.size();
             }

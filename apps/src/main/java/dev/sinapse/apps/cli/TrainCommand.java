@@ -2,7 +2,6 @@ package dev.sinapse.apps.cli;
 
 import com.google.inject.Injector;
 import dev.sinapse.api.Compute;
-import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
@@ -86,9 +85,9 @@ public final class TrainCommand implements Callable<Integer> {
         Registries registries = injector.getInstance(Registries.class);
 
         long t0 = System.nanoTime();
-        Dataset all = Experiments.loadData(loaded);
-        Experiments.Split split = Experiments.split(all, loaded.experiment().getData());
-        String sha = Provenances.dataSha256(loaded);
+        Experiments.Data data = Experiments.loadData(loaded);
+        Experiments.Split split = Experiments.split(data.rows(), loaded.experiment().getData());
+        String sha = data.sha256();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         if (ckpt != null && !ckpt.getProvenance().getDataSha256().isEmpty() && !ckpt.getProvenance().getDataSha256().equals(sha)) {
             throw new SinapseException(resume + ": the training data changed since this checkpoint (SHA-256 "
@@ -132,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
-                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), all.source(), loadSeconds);
+                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), data.rows().source(), loadSeconds);
             out.printf(Locale.ROOT, "network: %s; %d parameters; %d epochs of %d steps (batch %d); run directory %s%n",
                     Describe.network(trainer.network()), Describe.parameterCount(trainer.network()),
                     trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);

@@ -133,11 +133,18 @@ public final class TrainedModel {
         return P;
     }
 
-    /** Fails with the file and row (counted from 0, as show's --index) when a label is not one of the outputs. */
-    public void checkLabel(int label, Path data, long row) {
-        if (label >= classes()) {
-            throw new SinapseException(data + ", row " + row + ": label " + label + ", but the model in " + file
-                    + " has " + classes() + " outputs (classes 0.." + (classes() - 1) + ")");
+    /**
+     * The labels of a labelled {@code batch} whose first row is row {@code firstRow} of {@code data} (counted from 0,
+     * as show's --index); fails naming the file and row when a label is not one of the outputs.
+     */
+    public int[] labels(Dataset batch, Path data, long firstRow) {
+        int[] y = batch.labels(batch.naturalOrder(), 0, batch.size());
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] >= classes()) {
+                throw new SinapseException(data + ", row " + (firstRow + i) + ": label " + y[i] + ", but the model in "
+                        + file + " has " + classes() + " outputs (classes 0.." + (classes() - 1) + ")");
+            }
         }
+        return y;
     }
 }

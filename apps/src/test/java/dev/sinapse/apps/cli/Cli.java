@@ -1,7 +1,11 @@
 package dev.sinapse.apps.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sinapse.apps.cli.Main;
+import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.config.Experiments;
+import dev.sinapse.io.proto.Checkpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +14,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Runs the real command-line entry point in this JVM and captures what it prints. */
@@ -62,6 +68,49 @@ final class Cli {
             }
         }
         return file;
+    }
+
+    /** The article config on the first {@code rows} bundled digits, both written into {@code dir}. */
+    static Path articleConfig(Path dir, int rows, String name) throws IOException {
+        return articleConfig(dir, smallCsv(dir, rows), name, "");
+    }
+
+    /** Trains the article network briefly on the first {@code rows} bundled digits; returns the run directory. */
+    static Path trainedRun(Path dir, int rows, int epochs) throws IOException {
+        Path run = dir.resolve("run");
+        Result r = run("train", "--config", articleConfig(dir, rows, "article-small").toString(), "--set", "training.epochs=" + epochs,
+                "--out", run.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        return run;
+    }
+
+    /**
+     * A config {@code dir/name.textproto} for {@code data} (200 dev rows): 784 inputs → dense 'hidden' (32 units) →
+     * {@code layers} (text-format layer lines) → dense 'output' (10) → softmax, then {@code rest} (optimizer, training).
+     */
+    static Path config(Path dir, String name, Path data, String layers, String rest) throws IOException {
+        String text = """
+                name: "%s"
+                data { path: "%s" dev_rows: 200 }
+                network {
+                  input_size: 784
+                  layers { name: "hidden" type: "dense" options: [{ key: "units" value: "32" }] }
+                %s  layers { name: "output" type: "dense" options: [{ key: "units" value: "10" }] }
+                  layers { name: "softmax" type: "softmax" }
+                }
+                %s""".formatted(name, data.toAbsolutePath(), layers.indent(2), rest);
+        Path file = dir.resolve(name + ".textproto");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** Runs {@code train --quiet --config config --out out} and {@code more} arguments; it must succeed. Returns out/last.ckpt. */
+    static Checkpoint train(Path config, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--quiet", "--config", config.toString(), "--out", out.toString()));
+        args.addAll(List.of(more));
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        return CheckpointFile.read(out.resolve("last.ckpt"));
     }
 
     /** The article config, pointing at {@code data}, with {@code extra} text-format lines appended. */

@@ -28,7 +28,7 @@ class ConsoleReporterTest {
         Path data = Cli.smallCsv(tmp, 300);
         Experiments.Loaded l = Experiments.load(Cli.articleConfig(tmp, data, "progress", ""), List.of(sets));
         Trainer t = Trainer.create(l.experiment(), Injection.registries(),
-                Experiments.split(Experiments.loadData(l), l.experiment().getData()), Injection.kernels(), 1);
+                Experiments.split(Experiments.loadData(l).rows(), l.experiment().getData()), Injection.kernels(), 1);
         StringWriter text = new StringWriter();
         long[] now = {0};
         ConsoleReporter reporter = new ConsoleReporter(new PrintWriter(text), live, () -> now[0] += 30_000_000L, width);

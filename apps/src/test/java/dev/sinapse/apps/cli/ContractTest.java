@@ -32,6 +32,7 @@ import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.NamedState;
 import dev.sinapse.io.proto.Provenance;
 import dev.sinapse.layers.NetworkBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,6 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -75,12 +75,6 @@ class ContractTest {
 
     @TempDir
     static Path tmp;
-    private static Path digits;
-
-    @BeforeAll
-    static void smallData() throws Exception {
-        digits = Cli.smallCsv(tmp, 80);
-    }
 
     @Test
     void theContractCoversThePluginsAndEveryKindOfType() {
@@ -129,11 +123,12 @@ class ContractTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyLayerAndActivationSurvivesACheckpointOfATrainedNetwork() {
+    Stream<DynamicTest> everyLayerAndActivationSurvivesACheckpointOfATrainedNetwork() throws IOException {
+        Path digits = Cli.smallCsv(tmp, 80);
         return layerKeys().stream().map(key -> dynamicTest(key, () -> {
-            Experiments.Loaded loaded = Experiments.resolve(ConfigFiles.parseText(tinyNetworkConfig(key), key + ".textproto"),
+            Experiments.Loaded loaded = Experiments.resolve(ConfigFiles.parseText(tinyNetworkConfig(key, digits), key + ".textproto"),
                     List.of(), tmp, key + ".textproto");
-            Experiments.Split split = Experiments.split(Experiments.loadData(loaded), loaded.experiment().getData());
+            Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
             // the config carries the options; create() only turns a failure into the advice to add some
             Trainer original = create(key, given -> Trainer.create(loaded.experiment(), REGISTRIES, split, Injection.kernels(), 1));
             // 40 training rows in batches of 20 for 2 epochs: 4 steps; stop after the first, mid-epoch
@@ -288,8 +283,8 @@ class ContractTest {
         });
     }
 
-    /** 784 → dense(6) → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows. */
-    private static String tinyNetworkConfig(String key) {
+    /** 784 → dense(6) → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows of {@code digits}. */
+    private static String tinyNetworkConfig(String key, Path digits) {
         String options = REQUIRED_OPTIONS.getOrDefault(key, Map.of()).entrySet().stream()
                 .map(e -> "{ key: \"" + e.getKey() + "\" value: \"" + e.getValue() + "\" }")
                 .collect(Collectors.joining(", ", "[", "]"));

@@ -30,8 +30,7 @@ class DiskFaultTest {
     void anOutputDirectoryBelowARegularFileIsAUserError() throws IOException {
         // root ignores permission bits, so a path through a regular file is the portable unwritable directory
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path config = Cli.articleConfig(tmp, 300, "article");
 
         Path below = file.resolve("run");
         Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", below.toString(), "--set", "training.epochs=2");
@@ -51,9 +50,8 @@ class DiskFaultTest {
         assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.toString()) == 0,
                 "cannot mount a size-limited tmpfs here (needs root); the file-size-limit test simulates the failure instead");
         try {
-            Path data = Cli.smallCsv(tmp, 300);
             Path out = mount.resolve("run");
-            Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "article", "").toString(),
+            Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, 300, "article").toString(),
                     "--out", out.toString(), "--set", "training.epochs=40", "--set", "training.keep_checkpoints=100",
                     "--set", "training.log_every=1000", "--set", "training.checkpoint_every_epochs=1");
 
@@ -106,8 +104,7 @@ class DiskFaultTest {
         // Needs no privileges: a child JVM under "ulimit -f" (the JVM ignores SIGXFSZ, so the write fails with
         // EFBIG). Each logged step adds a metrics record to the checkpoint, so the files grow until one no longer fits.
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs /bin/bash for ulimit");
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path config = Cli.articleConfig(tmp, 300, "article");
         Path probe = tmp.resolve("probe");
         assertThat(Cli.run("train", "--quiet", "--config", config.toString(), "--out", probe.toString(),
                 "--set", "training.epochs=1", "--set", "training.log_every=1").code()).isZero();
@@ -144,12 +141,7 @@ class DiskFaultTest {
     void aCheckpointThatCannotBeReplacedKeepsItsPreviousContent() throws Exception {
         // The simulated failing write: an immutable last.ckpt cannot be renamed over, even by root. The resumed
         // run writes its config and metrics, trains an epoch, and fails at the first save.
-        Path data = Cli.smallCsv(tmp, 300);
-        Path out = tmp.resolve("run");
-        Cli.Result first = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "article", "").toString(),
-                "--out", out.toString(), "--set", "training.epochs=3");
-        assertThat(first.code()).as(first.err()).isZero();
-        Path last = out.resolve("last.ckpt");
+        Path out = Cli.trainedRun(tmp, 300, 3), last = out.resolve("last.ckpt");
         byte[] before = Files.readAllBytes(last);
         assumeTrue(run("chattr", "+i", last.toString()) == 0, "chattr +i is not available on this file system");
         try {

@@ -30,8 +30,7 @@ class DivergenceTest {
     void aDivergingRunNamesTheStepAndTheLastCheckpointIsTheLastFiniteOne() throws IOException {
         // Without the ReLU the two dense layers multiply: each step grows both weight matrices in proportion to
         // the other, so the weights grow geometrically; the loss stays finite for a few epochs, then overflows.
-        Path data = Cli.smallCsv(tmp, 600);
-        Path config = Cli.articleConfig(tmp, data, "linear", "");
+        Path config = Cli.articleConfig(tmp, 600, "linear");
         Files.writeString(config, Files.readString(config).replace("layers { name: \"relu\" type: \"relu\" }", ""));
         Path out = tmp.resolve("run");
         int batch = 50, trainRows = 600 - 200, stepsPerEpoch = trainRows / batch;
@@ -79,9 +78,8 @@ class DivergenceTest {
     void anUpdateThatOverflowsTheWeightsIsNeverSaved() throws IOException {
         // full batch: the first epoch is one step, whose update (rate 1e39 × a gradient) overflows float32;
         // the save at the end of that epoch is refused instead of writing infinite weights
-        Path data = Cli.smallCsv(tmp, 300);
         Path out = tmp.resolve("overflow");
-        Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "overflow", "").toString(),
+        Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, 300, "overflow").toString(),
                 "--out", out.toString(), "--set", "optimizer.learning_rate=1e39", "--set", "training.epochs=5",
                 "--set", "training.checkpoint_every_epochs=1");
 
@@ -100,9 +98,8 @@ class DivergenceTest {
     @Test
     void aDivergenceBeforeTheFirstSaveDoesNotClaimACheckpoint() throws IOException {
         // mini-batches: the overflow at step 1 shows as a NaN loss at step 2, inside the first epoch
-        Path data = Cli.smallCsv(tmp, 300);
         Path out = tmp.resolve("early");
-        Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "early", "").toString(),
+        Cli.Result r = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, 300, "early").toString(),
                 "--out", out.toString(), "--set", "optimizer.learning_rate=1e39", "--set", "training.batch_size=10");
 
         assertThat(r.code()).as(r.err()).isEqualTo(Main.USER_ERROR);

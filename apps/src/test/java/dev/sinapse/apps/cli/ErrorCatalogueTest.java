@@ -20,6 +20,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
@@ -31,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -39,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -98,28 +104,17 @@ class ErrorCatalogueTest {
         assertThat(trainOn(bad)).isEqualTo(bad + " line " + line + ": expected " + columns + " columns, found " + (columns - 1));
     }
 
-    @Test
-    void csvNonIntegerCellNamesLineAndColumn() throws IOException {
-        Path bad = withLine("word.csv", 4, l -> setCell(l, 1, "x7"));
-        assertThat(trainOn(bad)).isEqualTo(bad + " line 4, column pixel0: expected an integer 0..255, found 'x7'");
-    }
-
-    @Test
-    void csvDecimalCellIsNotAnInteger() throws IOException {
-        Path bad = withLine("decimal.csv", 9, l -> setCell(l, 3, "0.5"));
-        assertThat(trainOn(bad)).isEqualTo(bad + " line 9, column pixel2: expected an integer 0..255, found '0.5'");
-    }
-
-    @Test
-    void csvLabelOutsideTheDigits() throws IOException {
-        Path bad = withLine("label.csv", 4, l -> setCell(l, 0, "12"));
-        assertThat(trainOn(bad)).isEqualTo(bad + " line 4, column label: label 12 outside 0..9");
-    }
-
-    @Test
-    void csvPixelOutsideTheByteRange() throws IOException {
-        Path bad = withLine("pixel.csv", 7, l -> setCell(l, 101, "256"));
-        assertThat(trainOn(bad)).isEqualTo(bad + " line 7, column pixel100: pixel 256 outside 0..255");
+    /** Cell {@code column} (0 is the label) of line {@code line} set to {@code value}, in a file named {@code file}. */
+    @ParameterizedTest(name = "{0}: {4}")
+    @CsvSource(delimiter = '|', textBlock = """
+            word.csv    | 4 | 1   | x7  | column pixel0: expected an integer 0..255, found 'x7'
+            decimal.csv | 9 | 3   | 0.5 | column pixel2: expected an integer 0..255, found '0.5'
+            label.csv   | 4 | 0   | 12  | column label: label 12 outside 0..9
+            pixel.csv   | 7 | 101 | 256 | column pixel100: pixel 256 outside 0..255
+            """)
+    void csvBadCellNamesLineColumnAndValue(String file, int line, int column, String value, String message) throws IOException {
+        Path bad = withLine(file, line, l -> setCell(l, column, value));
+        assertThat(trainOn(bad)).isEqualTo(bad + " line " + line + ", " + message);
     }
 
     @Test
@@ -168,26 +163,23 @@ class ErrorCatalogueTest {
 
     // ---- config ----------------------------------------------------------------------------------------------
 
-    @Test
-    void configSyntaxErrorNamesLineAndColumn() throws IOException {
-        Path bad = editedConfig("syntax", t -> t.replace("  type: \"sgd\"", "  type: sgd\""));
-        int line = lineOf(bad, "type: sgd\"");
-        // column 9: the first character after "  type: "
-        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":9: ").contains("Expected");
-    }
-
-    @Test
-    void configUnbalancedBraceNamesWhereTheParserGaveUp() throws IOException {
-        Path bad = editedConfig("brace", t -> t.replace("learning_rate: 0.1", "learning_rate: 0.1 }"));
-        int line = lineOf(bad, "learning_rate: 0.1 }") + 1;   // the parser notices on the line after the stray brace
-        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":1: ").contains("Expected identifier");
-    }
-
-    @Test
-    void configNumberThatIsNotANumber() throws IOException {
-        Path bad = editedConfig("nan", t -> t.replace("learning_rate: 0.1", "learning_rate: fast"));
-        int line = lineOf(bad, "learning_rate: fast");
-        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":18: ").contains("fast");
+    /**
+     * The article config with {@code from} replaced by {@code to}: the message starts with the file, the line and the
+     * column where the parser gave up ({@code linesAfter} lines after the edited one), and says what it expected.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # column 9: the first character after "  type: "
+            syntax | '  type: "sgd"'     | '  type: sgd"'       | 0 | 9  | Expected
+            # the parser notices on the line after the stray brace
+            brace  | learning_rate: 0.1  | learning_rate: 0.1 } | 1 | 1  | Expected identifier
+            nan    | learning_rate: 0.1  | learning_rate: fast  | 0 | 18 | fast
+            """)
+    void configSyntaxErrorNamesLineAndColumn(String name, String from, String to, int linesAfter, int column, String what)
+            throws IOException {
+        Path bad = editedConfig(name, t -> t.replace(from, to));
+        int line = lineOf(bad, to) + linesAfter;
+        assertThat(trainWith(bad)).startsWith(bad + ":" + line + ":" + column + ": ").contains(what);
     }
 
     @Test
@@ -273,20 +265,17 @@ class ErrorCatalogueTest {
                 .matches("network: the last layer gives 5 outputs, but .* has labels up to 9; give the last dense layer units: 10");
     }
 
-    @Test
-    void nonPositiveSizesNameTheField() {
-        assertThat(trainWith(config, "--set", "network.layers[0].options.units=0"))
-                .isEqualTo("layer 'hidden' (dense): option 'units' must be a positive integer, got 0");
-        assertThat(trainWith(config, "--set", "network.layers[0].options.units=-3"))
-                .isEqualTo("layer 'hidden' (dense): option 'units' must be a positive integer, got -3");
-        assertThat(trainWith(config, "--set", "network.layers[0].options.units=ten"))
-                .isEqualTo("layer 'hidden' (dense): option 'units' must be an integer, got 'ten'");
-        assertThat(trainWith(config, "--set", "network.input_size=0"))
-                .isEqualTo("network.input_size must be a positive integer, got 0");
-        assertThat(trainWith(config, "--set", "training.batch_size=-1"))
-                .isEqualTo("training.batch_size must be 0 (full batch) or a positive integer, got -1");
-        assertThat(trainWith(config, "--set", "training.epochs=0"))
-                .isEqualTo("training.epochs must be a positive integer, got 0");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            network.layers[0].options.units=0   | layer 'hidden' (dense): option 'units' must be a positive integer, got 0
+            network.layers[0].options.units=-3  | layer 'hidden' (dense): option 'units' must be a positive integer, got -3
+            network.layers[0].options.units=ten | layer 'hidden' (dense): option 'units' must be an integer, got 'ten'
+            network.input_size=0                | network.input_size must be a positive integer, got 0
+            training.batch_size=-1              | training.batch_size must be 0 (full batch) or a positive integer, got -1
+            training.epochs=0                   | training.epochs must be a positive integer, got 0
+            """)
+    void nonPositiveSizesNameTheField(String set, String message) {
+        assertThat(trainWith(config, "--set", set)).isEqualTo(message);
     }
 
     @ParameterizedTest
@@ -306,52 +295,50 @@ class ErrorCatalogueTest {
 
     // ---- checkpoint ------------------------------------------------------------------------------------------
 
+    /** The commands that read a checkpoint before anything else: train --resume and inspect. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
     @ParameterizedTest
     @ValueSource(strings = {"train", "inspect"})
-    void checkpointTruncatedSaysByHowMuch(String command) throws IOException {
-        byte[] good = Files.readAllBytes(checkpoint);
-        Path cut = writeBytes("cut-" + command + ".ckpt", Arrays.copyOf(good, good.length - 100));
-        int header = 52;   // magic 8, version 4, length 8, SHA-256 32 (the layout documented in CheckpointFile)
-        assertThat(load(command, cut)).isEqualTo(cut + ": truncated or damaged: the header promises " + (good.length - header)
-                + " payload bytes, the file holds " + (good.length - header - 100));
+    @interface ByTrainAndInspect {
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"train", "inspect"})
+    @ByTrainAndInspect
+    void checkpointTruncatedSaysByHowMuch(String command) throws IOException {
+        byte[] good = Files.readAllBytes(checkpoint);
+        int header = 52;   // magic 8, version 4, length 8, SHA-256 32 (the layout documented in CheckpointFile)
+        assertLoadFails(command, "cut", Arrays.copyOf(good, good.length - 100), cut -> cut + ": truncated or damaged: the header promises "
+                + (good.length - header) + " payload bytes, the file holds " + (good.length - header - 100));
+    }
+
+    @ByTrainAndInspect
     void checkpointWithAFlippedByteFailsItsChecksum(String command) throws IOException {
         byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[bytes.length / 2] ^= 0x10;
-        Path flipped = writeBytes("flipped-" + command + ".ckpt", bytes);
-        assertThat(load(command, flipped)).isEqualTo(flipped + ": checksum mismatch: the file is damaged");
+        assertLoadFails(command, "flipped", bytes, flipped -> flipped + ": checksum mismatch: the file is damaged");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"train", "inspect"})
+    @ByTrainAndInspect
     void randomBytesAreNotACheckpoint(String command) throws IOException {
         byte[] bytes = new byte[4096];
         new Random(7).nextBytes(bytes);
         bytes[0] = 'P';   // the magic starts with 0x89: make sure the random file does not
-        Path random = writeBytes("random-" + command + ".ckpt", bytes);
-        assertThat(load(command, random)).isEqualTo(random + ": not a Sinapse checkpoint (wrong magic bytes)");
+        assertLoadFails(command, "random", bytes, random -> random + ": not a Sinapse checkpoint (wrong magic bytes)");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"train", "inspect"})
+    @ByTrainAndInspect
     void emptyAndMissingCheckpoints(String command) throws IOException {
-        Path empty = writeBytes("empty-" + command + ".ckpt", new byte[0]);
-        assertThat(load(command, empty)).isEqualTo(empty + ": empty file, not a Sinapse checkpoint");
+        assertLoadFails(command, "empty", new byte[0], empty -> empty + ": empty file, not a Sinapse checkpoint");
         Path missing = tmp.resolve("gone.ckpt");
         assertThat(load(command, missing)).isEqualTo(missing + ": no such file");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"train", "inspect"})
+    @ByTrainAndInspect
     void checkpointFromANewerFormatSaysWhichVersions(String command) throws IOException {
         byte[] bytes = Files.readAllBytes(checkpoint);
         int newer = CheckpointFormat.CURRENT_VERSION + 1;
         ByteBuffer.wrap(bytes).putInt(8, newer);   // the version field follows the 8 magic bytes
-        Path future = writeBytes("future-" + command + ".ckpt", bytes);
-        assertThat(load(command, future)).isEqualTo(future + ": written by a newer Sinapse (format " + newer
+        assertLoadFails(command, "future", bytes, future -> future + ": written by a newer Sinapse (format " + newer
                 + ", this version reads up to " + CheckpointFormat.CURRENT_VERSION + ")");
     }
 
@@ -398,6 +385,30 @@ class ErrorCatalogueTest {
         assertThat(trainWith(null, "--resume", last.toString(), "--set", "training.epochs=2"))
                 .matches(Pattern.quote(last + ": the training data changed since this checkpoint (SHA-256 ")
                         + "[0-9a-f]{12}… then, [0-9a-f]{12}… now\\); resuming would not continue the same run");
+    }
+
+    // ---- evaluate and show ---------------------------------------------------------------------------------------
+
+    @Test
+    void aLabelTheModelHasNoOutputForNamesTheRow() throws IOException {
+        Path digits04 = write("digits-0-4.csv", csvLines.stream().filter(l -> !l.matches("[5-9],.*")).toList());
+        Path run = tmp.resolve("five-classes");
+        Cli.Result trained = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, digits04, "five", "").toString(),
+                "--out", run.toString(), "--set", "network.layers[2].options.units=5", "--set", "data.dev_rows=50",
+                "--set", "training.epochs=1");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        String ckpt = run.resolve("last.ckpt").toString();
+        int line = 1;
+        while (!csvLines.get(line).matches("[5-9],.*")) {
+            line++;
+        }
+        int row = line - 1, label = csvLines.get(line).charAt(0) - '0';   // rows count from 0 after the header
+        String expected = "error: " + csv + ", row " + row + ": label " + label + ", but the model in " + ckpt
+                + " has 5 outputs (classes 0..4)";
+
+        assertThat(userError(Cli.run("evaluate", "--checkpoint", ckpt, "--data", csv.toString()), 1).get(0)).isEqualTo(expected);
+        assertThat(userError(Cli.run("show", "--checkpoint", ckpt, "--data", csv.toString(), "--index", String.valueOf(row)), 1).get(0))
+                .isEqualTo(expected);
     }
 
     // ---- command line ----------------------------------------------------------------------------------------
@@ -453,6 +464,12 @@ class ErrorCatalogueTest {
         args.addAll(List.of(extra));
         Cli.Result r = Cli.run(args.toArray(String[]::new));
         return userError(r, 1).get(0).substring("error: ".length());
+    }
+
+    /** {@code bytes} as a checkpoint named {@code name-command.ckpt}: {@code command} fails with the message for that file. */
+    private static void assertLoadFails(String command, String name, byte[] bytes, Function<Path, String> message) throws IOException {
+        Path file = writeBytes(name + "-" + command + ".ckpt", bytes);
+        assertThat(load(command, file)).isEqualTo(message.apply(file));
     }
 
     private static String load(String command, Path ckpt) {

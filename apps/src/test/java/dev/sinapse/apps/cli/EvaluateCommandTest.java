@@ -18,33 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluateCommandTest {
     @TempDir
     static Path tmp;
-    static Path ckpt;
-    static Path data;
-    static List<ReferenceModel.Row> rows;
-    static ReferenceModel reference;
+    static ReferenceModel.Trained trained;
 
     @BeforeAll
     static void train() throws Exception {
-        ckpt = ReferenceModel.trainedRun(tmp, 1200, 40).resolve("last.ckpt");
-        data = Cli.smallCsv(tmp.resolve("run"), 400);
-        rows = ReferenceModel.readCsv(data);
-        reference = new ReferenceModel(ckpt);
+        trained = ReferenceModel.Trained.run(tmp, 1200, 40, 400);
     }
 
     @Test
     void accuracyLossAndConfusionMatrixEqualAnIndependentForwardPass() throws Exception {
         long[][] C = new long[10][10];
         double lossSum = 0;
-        for (ReferenceModel.Row r : rows) {
-            C[r.label()][reference.predict(r.pixels())]++;
-            lossSum += reference.crossEntropy(r.pixels(), r.label());
+        for (ReferenceModel.Row r : trained.rows()) {
+            C[r.label()][trained.reference().predict(r.pixels())]++;
+            lossSum += trained.reference().crossEntropy(r.pixels(), r.label());
         }
         long right = 0;
         for (int k = 0; k < 10; k++) {
             right += C[k][k];
         }
 
-        Cli.Result res = Cli.run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--json");
+        Cli.Result res = Cli.run("evaluate", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--json");
         assertThat(res.code()).as(res.err()).isZero();
         Struct.Builder json = Struct.newBuilder();
         JsonFormat.parser().merge(res.out(), json);
@@ -74,10 +68,10 @@ class EvaluateCommandTest {
     @Test
     void textReportShowsEachConfusionRowAsCountsAndTheAccuracy() {
         long[][] C = new long[10][10];
-        for (ReferenceModel.Row r : rows) {
-            C[r.label()][reference.predict(r.pixels())]++;
+        for (ReferenceModel.Row r : trained.rows()) {
+            C[r.label()][trained.reference().predict(r.pixels())]++;
         }
-        Cli.Result res = Cli.run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString());
+        Cli.Result res = Cli.run("evaluate", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString());
         assertThat(res.code()).as(res.err()).isZero();
         for (int t = 0; t < 10; t++) {
             StringBuilder row = new StringBuilder("(?m)^\\s+" + t);
@@ -96,7 +90,7 @@ class EvaluateCommandTest {
     @Test
     void heatMapIsAPngOfTenByTenCells() throws Exception {
         Path png = tmp.resolve("pictures/confusion.png");
-        Cli.Result res = Cli.run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--png", png.toString());
+        Cli.Result res = Cli.run("evaluate", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--png", png.toString());
         assertThat(res.code()).as(res.err()).isZero();
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).isNotNull();
@@ -104,8 +98,8 @@ class EvaluateCommandTest {
         assertThat(img.getHeight()).isEqualTo(Charts.CM_TOP + 10 * Charts.CELL + Charts.CM_BOTTOM);
         // a cell's corner shows its colour: the cell with the largest share of its row is blue, an empty one white
         long[][] C = new long[10][10];
-        for (ReferenceModel.Row r : rows) {
-            C[r.label()][reference.predict(r.pixels())]++;
+        for (ReferenceModel.Row r : trained.rows()) {
+            C[r.label()][trained.reference().predict(r.pixels())]++;
         }
         int bt = 0, bp = 0, zt = -1, zp = -1;
         double best = -1;
@@ -135,15 +129,15 @@ class EvaluateCommandTest {
 
     @Test
     void anUnlabelledFileIsAUserErrorPointingToPredict() throws Exception {
-        Path test = ReferenceModel.withoutLabels(data, tmp.resolve("test.csv"));
-        Cli.Result res = Cli.run("evaluate", "--checkpoint", ckpt.toString(), "--data", test.toString());
+        Path test = ReferenceModel.withoutLabels(trained.data(), tmp.resolve("test.csv"));
+        Cli.Result res = Cli.run("evaluate", "--checkpoint", trained.ckpt().toString(), "--data", test.toString());
         assertThat(res.code()).isEqualTo(2);
         assertThat(res.err().trim()).contains("test.csv line 1").contains("'label'").contains("predict").doesNotContain("\n");
     }
 
     @Test
     void aMissingCheckpointIsAUserErrorNamingIt() {
-        Cli.Result res = Cli.run("evaluate", "--checkpoint", tmp.resolve("nope.ckpt").toString(), "--data", data.toString());
+        Cli.Result res = Cli.run("evaluate", "--checkpoint", tmp.resolve("nope.ckpt").toString(), "--data", trained.data().toString());
         assertThat(res.code()).isEqualTo(2);
         assertThat(res.err()).contains("nope.ckpt");
     }

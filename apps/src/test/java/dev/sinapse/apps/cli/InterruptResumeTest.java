@@ -20,8 +20,7 @@ class InterruptResumeTest {
 
     @Test
     void sigintSavesAndTheResumedRunEqualsTheStraightOne() throws Exception {
-        Path data = Cli.smallCsv(tmp, 1000);
-        Path config = Cli.articleConfig(tmp, data, "interrupted", "");
+        Path config = Cli.articleConfig(tmp, 1000, "interrupted");
         String[] sets = {"--set", "training.batch_size=16", "--set", "training.epochs=60", "--set", "training.log_every=25",
             "--set", "optimizer.type=momentum", "--set", "optimizer.learning_rate=0.05"};
 

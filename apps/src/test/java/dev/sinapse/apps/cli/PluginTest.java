@@ -49,22 +49,16 @@ class PluginTest {
 
     @Test
     void configUsingSwishWithAnOptionTrainsAndTheLossFalls() throws Exception {
-        Path out = tmp.resolve("swish");
-        Cli.Result r = train(config("act", "swish", "beta", "1.5"), out);
+        Checkpoint c = Cli.train(config("act", "swish", "beta", "1.5"), tmp.resolve("swish"));
 
-        assertThat(r.code()).as(r.err()).isZero();
-        Checkpoint c = CheckpointFile.read(out.resolve("last.ckpt"));
         assertThat(c.getConfig().getNetwork().getLayers(1).getOptionsMap()).containsEntry("beta", "1.5");
         assertLossFalls(c.getHistoryList());
     }
 
     @Test
     void configUsingThePluginLayerTrainsAndLearnsItsParameter() throws Exception {
-        Path out = tmp.resolve("prelu");
-        Cli.Result r = train(config("act", "prelu", "init_slope", "0.1"), out);
+        Checkpoint c = Cli.train(config("act", "prelu", "init_slope", "0.1"), tmp.resolve("prelu"));
 
-        assertThat(r.code()).as(r.err()).isZero();
-        Checkpoint c = CheckpointFile.read(out.resolve("last.ckpt"));
         assertLossFalls(c.getHistoryList());
         Tensor alpha = c.getParamsList().stream().filter(t -> t.getName().equals("act.alpha")).findFirst().orElseThrow();
         float[] slopes = Tensors.toMatrix(alpha).data();
@@ -79,7 +73,7 @@ class PluginTest {
 
     @Test
     void unknownOptionOfSwishIsRejectedNamingTheKnownOne() throws Exception {
-        Cli.Result r = train(config("act", "swish", "betta", "2"), tmp.resolve("bad"));
+        Cli.Result r = trainResult(config("act", "swish", "betta", "2"), tmp.resolve("bad"));
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().trim()).isEqualTo(
@@ -88,7 +82,7 @@ class PluginTest {
 
     @Test
     void badValueOfSwishOptionIsRejectedNamingTheOption() throws Exception {
-        Cli.Result r = train(config("act", "swish", "beta", "-1"), tmp.resolve("bad"));
+        Cli.Result r = trainResult(config("act", "swish", "beta", "-1"), tmp.resolve("bad"));
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("layer 'act' (swish): option 'beta' must be 0 or more, got -1.0");
@@ -101,29 +95,18 @@ class PluginTest {
         assertThat(history.get(history.size() - 1).getDevAccuracy()).isGreaterThan(0.5);   // chance is 0.1
     }
 
-    private Cli.Result train(Path config, Path out) {
+    private Cli.Result trainResult(Path config, Path out) {
         return Cli.run("train", "--quiet", "--config", config.toString(), "--out", out.toString());
     }
 
     /** 784 → dense(32) → the plug-in with one option → dense(10) → softmax, mini-batch Adam on 1,000 digits. */
     private Path config(String name, String type, String option, String value) throws Exception {
         Path data = Files.exists(tmp.resolve("digits-1200.csv")) ? tmp.resolve("digits-1200.csv") : Cli.smallCsv(tmp, 1200);
-        String text = """
-                name: "plugin"
-                data { path: "%s" dev_rows: 200 }
-                network {
-                  input_size: 784
-                  layers { name: "hidden" type: "dense" options: [{ key: "units" value: "32" }] }
-                  layers { name: "%s" type: "%s" options: [{ key: "%s" value: "%s" }] }
-                  layers { name: "output" type: "dense" options: [{ key: "units" value: "10" }] }
-                  layers { name: "softmax" type: "softmax" }
-                }
+        return Cli.config(tmp, type + "-" + option, data,
+                "layers { name: \"%s\" type: \"%s\" options: [{ key: \"%s\" value: \"%s\" }] }".formatted(name, type, option, value), """
                 optimizer { type: "adam" learning_rate: 0.003 }
                 training { epochs: 3 batch_size: 50 log_every: 10 }
-                """.formatted(data.toAbsolutePath(), name, type, option, value);
-        Path file = tmp.resolve(type + "-" + option + ".textproto");
-        Files.writeString(file, text);
-        return file;
+                """);
     }
 
     /** The lines of one section of the `layers` output, from its title to the next blank line. */

@@ -18,50 +18,45 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictCommandTest {
     @TempDir
     static Path tmp;
-    static Path ckpt;
-    static Path labelled;
+    /** Its data is labelled; {@link #unlabelled} holds the same rows without the label column. */
+    static ReferenceModel.Trained trained;
     static Path unlabelled;
-    static List<ReferenceModel.Row> rows;
-    static ReferenceModel reference;
 
     @BeforeAll
     static void train() throws Exception {
-        ckpt = ReferenceModel.trainedRun(tmp, 1000, 30).resolve("last.ckpt");
         // more rows than one batch of TrainedModel.BATCH_ROWS, so the order across batches is checked too
-        labelled = Cli.smallCsv(tmp.resolve("run"), TrainedModel.BATCH_ROWS + 250);
-        unlabelled = ReferenceModel.withoutLabels(labelled, tmp.resolve("test.csv"));
-        rows = ReferenceModel.readCsv(labelled);
-        reference = new ReferenceModel(ckpt);
+        trained = ReferenceModel.Trained.run(tmp, 1000, 30, TrainedModel.BATCH_ROWS + 250);
+        unlabelled = ReferenceModel.withoutLabels(trained.data(), tmp.resolve("test.csv"));
     }
 
     @Test
     void unlabelledTestCsvGivesTheKaggleHeaderAndOneRowPerImageInOrder() throws Exception {
         Path out = tmp.resolve("out/submission.csv");
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", unlabelled.toString(), "--output", out.toString());
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", unlabelled.toString(), "--output", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines.get(0)).isEqualTo("ImageId,Label");
-        assertThat(lines).hasSize(1 + rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            assertThat(lines.get(i + 1)).as("row %d", i).isEqualTo((i + 1) + "," + reference.predict(rows.get(i).pixels()));
+        assertThat(lines).hasSize(1 + trained.rows().size());
+        for (int i = 0; i < trained.rows().size(); i++) {
+            assertThat(lines.get(i + 1)).as("row %d", i).isEqualTo((i + 1) + "," + trained.reference().predict(trained.rows().get(i).pixels()));
         }
     }
 
     @Test
     void aLabelledFileGivesTheSameSubmissionAndItsLabelsAgreeWithEvaluate() throws Exception {
         Path a = tmp.resolve("from-test.csv"), b = tmp.resolve("from-labelled.csv");
-        assertThat(Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", unlabelled.toString(), "--output", a.toString()).code()).isZero();
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", labelled.toString(), "--output", b.toString());
+        assertThat(Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", unlabelled.toString(), "--output", a.toString()).code()).isZero();
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", trained.data().toString(), "--output", b.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(b);
         assertThat(lines).isEqualTo(Files.readAllLines(a));
 
         // the confusion matrix of predict's labels against the file's labels is evaluate's
         long[][] C = new long[10][10];
-        for (int i = 0; i < rows.size(); i++) {
-            C[rows.get(i).label()][Integer.parseInt(lines.get(i + 1).split(",")[1])]++;
+        for (int i = 0; i < trained.rows().size(); i++) {
+            C[trained.rows().get(i).label()][Integer.parseInt(lines.get(i + 1).split(",")[1])]++;
         }
-        Cli.Result ev = Cli.run("evaluate", "--checkpoint", ckpt.toString(), "--data", labelled.toString(), "--json");
+        Cli.Result ev = Cli.run("evaluate", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--json");
         assertThat(ev.code()).as(ev.err()).isZero();
         Struct.Builder json = Struct.newBuilder();
         JsonFormat.parser().merge(ev.out(), json);
@@ -76,7 +71,7 @@ class PredictCommandTest {
     @Test
     void probabilitiesAreTenColumnsSummingToOneWithTheLabelTheMostProbable() throws Exception {
         Path out = tmp.resolve("probabilities.csv");
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", unlabelled.toString(), "--output", out.toString(), "--probabilities");
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", unlabelled.toString(), "--output", out.toString(), "--probabilities");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines.get(0)).isEqualTo("ImageId,Label,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9");
@@ -104,7 +99,7 @@ class PredictCommandTest {
         Files.write(broken, lines);
         Path out = broken.resolveSibling("submission.csv");
 
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", broken.toString(), "--output", out.toString());
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", broken.toString(), "--output", out.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().trim()).contains("test.csv line 5").contains("784 columns, found 783").doesNotContain("\n");
         assertThat(out).doesNotExist();
@@ -120,7 +115,7 @@ class PredictCommandTest {
         Files.writeString(out, "ImageId,Label\n1,7\n");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, Files.readAllLines(unlabelled).get(0) + "\n" + "1,2,3\n");
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", bad.toString(), "--output", out.toString());
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", bad.toString(), "--output", out.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("bad.csv line 2");
         assertThat(Files.readString(out)).isEqualTo("ImageId,Label\n1,7\n");
@@ -130,7 +125,7 @@ class PredictCommandTest {
     void aFileWithTheWrongNumberOfPixelColumnsIsRejectedAtItsHeader() throws Exception {
         Path narrow = tmp.resolve("narrow.csv");
         Files.writeString(narrow, "pixel0,pixel1,pixel2\n0,0,0\n");
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", narrow.toString(), "--output", tmp.resolve("n.csv").toString());
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", narrow.toString(), "--output", tmp.resolve("n.csv").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("narrow.csv line 1").contains("3 pixel columns").contains("784");
     }
@@ -138,7 +133,7 @@ class PredictCommandTest {
     @Test
     void theOutputMayNotBeTheInput() throws Exception {
         Path copy = Files.copy(unlabelled, tmp.resolve("same.csv"));
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", copy.toString(), "--output", copy.toString());
+        Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", copy.toString(), "--output", copy.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is the input file");
         assertThat(Files.readAllLines(copy)).isEqualTo(Files.readAllLines(unlabelled));

@@ -46,7 +46,7 @@ class ResourceBoundsTest {
     @Test
     void aNetworkLargerThanTheHeapIsAOneLineError() throws Exception {
         // 784 × 100,000 weights are 314 MB of floats
-        Path config = Cli.articleConfig(tmp, Cli.smallCsv(tmp, 300), "huge", "");
+        Path config = Cli.articleConfig(tmp, 300, "huge");
         Child r = child("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
                 "--set", "network.layers[0].options.units=100000", "--set", "training.epochs=1");
         assertThat(r.oneLineUserError()).startsWith("error: out of memory (the Java heap is limited to ")
@@ -55,12 +55,7 @@ class ResourceBoundsTest {
 
     @Test
     void aCheckpointWhoseConfigClaimsAHugeNetworkFailsCleanlyAndStillInspects() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path run = tmp.resolve("run");
-        Cli.Result trained = Cli.run("train", "--quiet", "--config", Cli.articleConfig(tmp, data, "small", "").toString(),
-                "--out", run.toString(), "--set", "training.epochs=1");
-        assertThat(trained.code()).as(trained.err()).isZero();
-        Checkpoint c = CheckpointFile.read(run.resolve("last.ckpt"));
+        Checkpoint c = CheckpointFile.read(Cli.trainedRun(tmp, 300, 1).resolve("last.ckpt"));
         var config = c.getConfig().toBuilder();
         LayerConfig.Builder hidden = config.getNetworkBuilder().getLayersBuilder(0);
         hidden.putOptions("units", "100000");

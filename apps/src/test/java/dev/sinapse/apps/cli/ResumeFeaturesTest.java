@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeFeaturesTest {
     private static final int EPOCHS = 6;
+    private static final String STRAIGHT = "straight", SPLIT = "split";
 
     @TempDir
     Path tmp;
@@ -37,15 +38,10 @@ class ResumeFeaturesTest {
 
     @Test
     void adamDropoutBatchNormStepScheduleAndEarlyStoppingResumeBitExactly() throws Exception {
-        Path config = config("features", 100, 0.0);
-        Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
-
-        Checkpoint a = trainStraight(config, straight);
-        Checkpoint b = trainSplit(config, split);
+        Checkpoint a = sameRunStraightAndSplit(config("features", 100, 0.0)).straight();
 
         assertThat(a.getPosition().getStep()).isEqualTo(78);
         assertThat(a.getPosition().getFinished()).isTrue();
-        assertSameRun(a, b);
         assertThat(a.getTrainer().getStoppedEarly()).isFalse();
         assertThat(a.getTrainer().getBestParamsList()).as("best weights kept for restore_best").isNotEmpty();
         // the schedule is live in this run: lr(t) = 0.003·0.5^⌊t/20⌋, times (t+1)/10 while t < 10 (warm-up);
@@ -60,15 +56,12 @@ class ResumeFeaturesTest {
         // an accuracy cannot rise by min_delta 1, so the first evaluation (step 5) stays the best and the 8th
         // evaluation without improvement stops the run: at step 5 + 8·5 = 45, after the split at step 39
         // (6 misses by then, which the checkpoint must carry over)
-        Path config = config("stopping", 8, 1.0);
-        Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
-
-        Checkpoint a = trainStraight(config, straight);
-        Checkpoint b = trainSplit(config, split);
+        Runs runs = sameRunStraightAndSplit(config("stopping", 8, 1.0));
+        Checkpoint a = runs.straight(), b = runs.split();
+        Path straight = tmp.resolve(STRAIGHT), split = tmp.resolve(SPLIT);
 
         assertThat(a.getPosition().getStep()).isEqualTo(45);
         assertThat(a.getTrainer().getStoppedEarly()).isTrue();
-        assertSameRun(a, b);
         Checkpoint best = CheckpointFile.read(straight.resolve("best.ckpt"));
         assertThat(best.getPosition().getStep()).isEqualTo(5);
         assertThat(a.getParamsList()).as("the best weights are put back").isEqualTo(best.getParamsList());
@@ -83,16 +76,20 @@ class ResumeFeaturesTest {
         assertThat(c.getParamsList()).isEqualTo(a.getParamsList());
     }
 
-    private Checkpoint trainStraight(Path config, Path out) {
-        Cli.Result r = train(config, out, EPOCHS);
-        assertThat(r.code()).as(r.err()).isZero();
-        return CheckpointFile.read(out.resolve("last.ckpt"));
+    /** The last checkpoints of a run trained straight through and of the same run split by a resume. */
+    private record Runs(Checkpoint straight, Checkpoint split) {
+    }
+
+    /** Trains {@code config} for E epochs into straight/, and for E/2 + resume + E/2 into split/: the same run. */
+    private Runs sameRunStraightAndSplit(Path config) {
+        Runs runs = new Runs(Cli.train(config, tmp.resolve(STRAIGHT), "--set", "training.epochs=" + EPOCHS),
+                trainSplit(config, tmp.resolve(SPLIT)));
+        assertSameRun(runs.straight(), runs.split());
+        return runs;
     }
 
     private Checkpoint trainSplit(Path config, Path out) {
-        Cli.Result first = train(config, out, EPOCHS / 2);
-        assertThat(first.code()).as(first.err()).isZero();
-        Checkpoint half = CheckpointFile.read(out.resolve("last.ckpt"));
+        Checkpoint half = Cli.train(config, out, "--set", "training.epochs=" + EPOCHS / 2);
         assertThat(half.getPosition().getStep()).isEqualTo(39);
         assertThat(half.getTrainer().getStoppedEarly()).isFalse();
 
@@ -124,24 +121,12 @@ class ResumeFeaturesTest {
                 .map(MetricRecord::getLearningRate).orElseThrow(() -> new AssertionError("no log point at step " + step));
     }
 
-    private static Cli.Result train(Path config, Path out, int epochs) {
-        return Cli.run("train", "--quiet", "--config", config.toString(), "--out", out.toString(),
-                "--set", "training.epochs=" + epochs);
-    }
-
     private Path config(String name, int patience, double minDelta) throws Exception {
-        String text = """
-                name: "%s"
-                data { path: "%s" dev_rows: 200 }
-                network {
-                  input_size: 784
-                  layers { name: "hidden" type: "dense" options: [{ key: "units" value: "32" }] }
-                  layers { name: "norm" type: "batch_norm" }
-                  layers { name: "relu" type: "relu" }
-                  layers { name: "drop" type: "dropout" options: [{ key: "rate" value: "0.3" }] }
-                  layers { name: "output" type: "dense" options: [{ key: "units" value: "10" }] }
-                  layers { name: "softmax" type: "softmax" }
-                }
+        return Cli.config(tmp, name, data, """
+                layers { name: "norm" type: "batch_norm" }
+                layers { name: "relu" type: "relu" }
+                layers { name: "drop" type: "dropout" options: [{ key: "rate" value: "0.3" }] }
+                """, """
                 optimizer {
                   type: "adam"
                   learning_rate: 0.003
@@ -158,9 +143,6 @@ class ResumeFeaturesTest {
                   log_every: 5
                   early_stopping { patience: %d min_delta: %s }
                 }
-                """.formatted(name, data.toAbsolutePath(), EPOCHS, patience, minDelta);
-        Path file = tmp.resolve(name + ".textproto");
-        Files.writeString(file, text);
-        return file;
+                """.formatted(EPOCHS, patience, minDelta));
     }
 }

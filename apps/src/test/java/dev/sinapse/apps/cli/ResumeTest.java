@@ -19,15 +19,13 @@ class ResumeTest {
 
     @Test
     void fullBatchResumeIsBitExact() throws Exception {
-        Path data = Cli.smallCsv(tmp, 600);
-        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path config = Cli.articleConfig(tmp, 600, "article");
         assertResumeIsExact(config, 40, "training.log_every=5");
     }
 
     @Test
     void miniBatchResumeWithShufflingAndAdamIsBitExact() throws Exception {
-        Path data = Cli.smallCsv(tmp, 600);
-        Path config = Cli.articleConfig(tmp, data, "minibatch", "");
+        Path config = Cli.articleConfig(tmp, 600, "minibatch");
         assertResumeIsExact(config, 4, "training.batch_size=32", "training.log_every=7",
                 "optimizer.type=adam", "optimizer.learning_rate=0.01");
     }
@@ -70,8 +68,7 @@ class ResumeTest {
 
     @Test
     void resumingAFinishedRunChangesNothing() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path config = Cli.articleConfig(tmp, 300, "article");
         Path run = tmp.resolve("done");
         assertThat(train(config, run, 3, "training.log_every=2").code()).isZero();
         byte[] metrics = java.nio.file.Files.readAllBytes(run.resolve("metrics.csv"));
@@ -85,8 +82,7 @@ class ResumeTest {
 
     @Test
     void resumeRefusesToChangeTheNetwork() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "article", "");
+        Path config = Cli.articleConfig(tmp, 300, "article");
         Path run = tmp.resolve("run");
         assertThat(train(config, run, 2).code()).isZero();
         Cli.Result r = Cli.run("train", "--resume", run.resolve("last.ckpt").toString(),

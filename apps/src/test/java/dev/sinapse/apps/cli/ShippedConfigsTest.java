@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -31,12 +30,6 @@ class ShippedConfigsTest {
 
     @TempDir
     static Path tmp;
-    private static Path data;
-
-    @BeforeAll
-    static void smallData() throws IOException {
-        data = Cli.smallCsv(tmp, 300);
-    }
 
     @Test
     void theArticleAndTheBeyondTheArticleConfigsAreShipped() throws IOException {
@@ -46,6 +39,7 @@ class ShippedConfigsTest {
 
     @TestFactory
     Stream<DynamicTest> everyShippedConfigTrainsForAnEpochWithOnlyDataAndEpochsOverridden() throws IOException {
+        Path data = Cli.smallCsv(tmp, 300);
         return files().stream().map(file -> dynamicTest(file.getFileName().toString(), () -> {
             Experiment written = ConfigFiles.withDefaults(ConfigFiles.read(file));
             Path out = tmp.resolve(file.getFileName().toString().replace('.', '-'));

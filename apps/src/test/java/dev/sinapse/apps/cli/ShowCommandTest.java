@@ -15,26 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ShowCommandTest {
     @TempDir
     static Path tmp;
-    static Path ckpt;
-    static Path data;
-    static List<ReferenceModel.Row> rows;
-    static ReferenceModel reference;
+    static ReferenceModel.Trained trained;
 
     @BeforeAll
     static void train() throws Exception {
-        ckpt = ReferenceModel.trainedRun(tmp, 1000, 30).resolve("last.ckpt");
-        data = Cli.smallCsv(tmp.resolve("run"), 40);
-        rows = ReferenceModel.readCsv(data);
-        reference = new ReferenceModel(ckpt);
+        trained = ReferenceModel.Trained.run(tmp, 1000, 30, 40);
     }
 
     @Test
     void printsThePredictionTheLabelAndA28RowPictureOfTheDigit() {
         int index = 17;
-        ReferenceModel.Row row = rows.get(index);
-        Cli.Result r = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--index", "17", "--ascii");
+        ReferenceModel.Row row = trained.rows().get(index);
+        Cli.Result r = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--index", "17", "--ascii");
         assertThat(r.code()).as(r.err()).isZero();
-        int predicted = reference.predict(row.pixels());
+        int predicted = trained.reference().predict(row.pixels());
         assertThat(r.out()).containsPattern("(?m)^prediction: " + predicted + " \\(probability 0\\.\\d{4}\\)$")
                 .containsPattern("(?m)^label:\\s+" + row.label() + " \\((right|wrong)\\)$");
 
@@ -54,12 +48,12 @@ class ShowCommandTest {
 
     @Test
     void unicodePictureHasTheSameShapeInShades() {
-        Cli.Result r = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--index", "0");
+        Cli.Result r = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--index", "0");
         assertThat(r.code()).as(r.err()).isZero();
         if (DigitArt.unicodeByDefault()) {
             List<String> picture = r.out().lines().filter(l -> l.startsWith("│")).toList();
             assertThat(picture).hasSize(28);
-            int[] pixels = rows.get(0).pixels();
+            int[] pixels = trained.rows().get(0).pixels();
             for (int y = 0; y < 28; y++) {
                 for (int x = 0; x < 28; x++) {
                     int p = pixels[y * 28 + x];
@@ -74,19 +68,19 @@ class ShowCommandTest {
 
     @Test
     void anUnlabelledRowShowsThePredictionAndSaysThereIsNoLabel() throws Exception {
-        Path test = ReferenceModel.withoutLabels(data, tmp.resolve("test.csv"));
-        Cli.Result r = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", test.toString(), "--index", "39", "--ascii");
+        Path test = ReferenceModel.withoutLabels(trained.data(), tmp.resolve("test.csv"));
+        Cli.Result r = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", test.toString(), "--index", "39", "--ascii");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("prediction: " + reference.predict(rows.get(39).pixels()) + " ")
+        assertThat(r.out()).contains("prediction: " + trained.reference().predict(trained.rows().get(39).pixels()) + " ")
                 .contains("label:      none (").contains("no 'label' column");
     }
 
     @Test
     void anIndexPastTheEndIsAOneLineUserErrorWithTheRowCount() {
-        Cli.Result r = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--index", "40");
+        Cli.Result r = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--index", "40");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).isEqualTo("error: --index 40: " + data + " has 40 rows (0..39)");
-        Cli.Result negative = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--index", "-1");
+        assertThat(r.err().trim()).isEqualTo("error: --index 40: " + trained.data() + " has 40 rows (0..39)");
+        Cli.Result negative = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--index", "-1");
         assertThat(negative.code()).isEqualTo(2);
         assertThat(negative.err()).contains("--index -1");
     }
@@ -95,7 +89,7 @@ class ShowCommandTest {
     void pngIsTheDigitEnlargedTenTimesWithPixelsInPlace() throws Exception {
         int index = 5;
         Path png = tmp.resolve("digit.png");
-        Cli.Result r = Cli.run("show", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--index", "5", "--png", png.toString());
+        Cli.Result r = Cli.run("show", "--checkpoint", trained.ckpt().toString(), "--data", trained.data().toString(), "--index", "5", "--png", png.toString());
         assertThat(r.code()).as(r.err()).isZero();
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).isNotNull();
@@ -103,7 +97,7 @@ class ShowCommandTest {
         assertThat(img.getWidth()).isEqualTo(side + 2 * Charts.DIGIT_PAD);
         assertThat(img.getHeight()).isEqualTo(Charts.digitHeight(28));
         // dark ink on white: pixel value v is drawn as grey 255 − v, DIGIT_SCALE screen pixels a side
-        int[] pixels = rows.get(index).pixels();
+        int[] pixels = trained.rows().get(index).pixels();
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
                 int rgb = img.getRGB(Charts.DIGIT_PAD + x * Charts.DIGIT_SCALE + 5, Charts.DIGIT_PAD + y * Charts.DIGIT_SCALE + 5);

@@ -8,6 +8,7 @@ import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,7 @@ class TrainEndToEndTest {
     @ParameterizedTest(name = "--kernel {0}")
     @MethodSource("kernels")
     void articleConfigTrainsAndTheLossFalls(String kernel) throws Exception {
-        Path data = Cli.smallCsv(tmp, 1200);
-        Path config = Cli.articleConfig(tmp, data, "article-small", "");
+        Path config = Cli.articleConfig(tmp, 1200, "article-small");
         Path out = tmp.resolve("run");
         Cli.Result r = Cli.run("train", "--config", config.toString(), "--set", "training.epochs=50", "--out", out.toString(),
                 "--kernel", kernel);
@@ -56,45 +56,38 @@ class TrainEndToEndTest {
 
     @Test
     void unknownLayerTypeNamesTheKnownOnesAndTheClosest() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "bad", "");
+        Path config = Cli.articleConfig(tmp, 300, "bad");
         Files.writeString(config, Files.readString(config).replace("type: \"relu\"", "type: \"rellu\""));
-        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString());
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).startsWith("error: network.layers[1].type: unknown type 'rellu' (did you mean 'relu'?); known types: ")
+        assertThat(trainFails(config)).startsWith("error: network.layers[1].type: unknown type 'rellu' (did you mean 'relu'?); known types: ")
                 .contains("dense").contains("softmax").contains("tanh").doesNotContain("\tat ");
     }
 
     @Test
     void tooFewOutputsForTheLabelsIsAUserError() throws Exception {
         Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "five", "");
-        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
-                "--set", "network.layers[output].options.units=5");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).isEqualTo("error: network: the last layer gives 5 outputs, but " + data
-                + " has labels up to 9; give the last dense layer units: 10");
+        assertThat(trainFails(Cli.articleConfig(tmp, data, "five", ""), "--set", "network.layers[output].options.units=5"))
+                .isEqualTo("error: network: the last layer gives 5 outputs, but " + data + " has labels up to 9; give the last dense layer units: 10");
     }
 
     @Test
     void aDenseLayerTooLargeForOneTensorIsAUserError() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "huge", "");
-        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
-                "--set", "network.layers[hidden].options.units=1000000000");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).isEqualTo("error: layer 'hidden' (dense): option 'units' is too large: 1000000000 x 784 weights do not fit in one tensor");
+        assertThat(trainFails(Cli.articleConfig(tmp, 300, "huge"), "--set", "network.layers[hidden].options.units=1000000000"))
+                .isEqualTo("error: layer 'hidden' (dense): option 'units' is too large: 1000000000 x 784 weights do not fit in one tensor");
     }
 
     @Test
     void earlyStoppingWithoutADevSetIsAUserError() throws Exception {
-        Path data = Cli.smallCsv(tmp, 300);
-        Path config = Cli.articleConfig(tmp, data, "nodev", "");
-        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
-                "--set", "data.dev_rows=0", "--set", "training.early_stopping.patience=3");
+        assertThat(trainFails(Cli.articleConfig(tmp, 300, "nodev"), "--set", "data.dev_rows=0", "--set", "training.early_stopping.patience=3"))
+                .isEqualTo("error: training.early_stopping.patience is 3 but there is no dev set to watch (data.dev_rows is 0)");
+    }
+
+    /** {@code train --config config --out tmp/r} with {@code more} arguments must fail as a user error; returns stderr, trimmed. */
+    private String trainFails(Path config, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--config", config.toString(), "--out", tmp.resolve("r").toString()));
+        args.addAll(List.of(more));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).isEqualTo(
-                "error: training.early_stopping.patience is 3 but there is no dev set to watch (data.dev_rows is 0)");
+        return r.err().trim();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.data.Idx;
 import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.Sha256Input;
 import dev.sinapse.io.proto.DataConfig;
 import dev.sinapse.io.proto.Experiment;
 import java.io.IOException;
@@ -76,23 +77,35 @@ public final class Experiments {
         return path.isAbsolute() ? path : l.baseDir().resolve(path).normalize();
     }
 
-    public static Dataset loadData(Loaded l) {
+    /**
+     * The rows of the experiment's data, and the SHA-256 (hex) of its bytes as stored: the data file compressed or
+     * not (for IDX, the images file), or the bundled sample's resource. A checkpoint records the digest, and a
+     * resume compares it, so it is the same for the same file whichever release computed it.
+     */
+    public record Data(Dataset rows, String sha256) {
+    }
+
+    /** Reads the data once, hashing its stored bytes as the reader consumes them. */
+    public static Data loadData(Loaded l) {
         DataConfig d = l.experiment().getData();
         Path path = dataPath(l);
         Dataset all;
+        String sha256;
         if (path == null) {
-            try (InputStream in = Experiments.class.getResourceAsStream(BUNDLED_DATA)) {
-                if (in == null) {
-                    throw new IllegalStateException("bundled data missing from the jar: " + BUNDLED_DATA);
-                }
-                all = KaggleCsv.read(in, BUNDLED_DATA_NAME, d.getLabelColumn());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read bundled data", e);
+            InputStream resource = Experiments.class.getResourceAsStream(BUNDLED_DATA);
+            if (resource == null) {
+                throw new IllegalStateException("bundled data missing from the jar: " + BUNDLED_DATA);
             }
-        } else if (isIdx(path)) {
-            all = Idx.read(path, idxLabels(path, d));
+            try (Sha256Input in = new Sha256Input(resource, BUNDLED_DATA_NAME)) {
+                all = KaggleCsv.read(in, BUNDLED_DATA_NAME, d.getLabelColumn());
+                sha256 = in.finish();
+            }
         } else {
-            all = KaggleCsv.read(path, d.getLabelColumn());
+            Path labels = isIdx(path) ? idxLabels(path, d) : null;
+            try (Sha256Input in = Sha256Input.open(path)) {
+                all = labels != null ? Idx.read(in, path.toString(), labels) : KaggleCsv.read(in, path.toString(), d.getLabelColumn());
+                sha256 = in.finish();
+            }
         }
         if (!all.hasLabels()) {
             throw new SinapseException(all.source() + ": training data needs a '" + d.getLabelColumn() + "' column");
@@ -102,7 +115,7 @@ public final class Experiments {
             throw new SinapseException(all.source() + ": rows have " + all.features()
                     + " features, but network.input_size is " + inputs);
         }
-        return all;
+        return new Data(all, sha256);
     }
 
     /** training.threads, with 0 meaning every core. */

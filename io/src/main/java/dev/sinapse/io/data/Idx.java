@@ -29,28 +29,45 @@ public final class Idx {
         byte[] y = readLabels(labels);
         String source = images.toString();
         try (InputStream in = Inputs.open(images)) {
-            int[] header = header(in, source, IMAGES, 3, "images");
-            int count = header[0];
-            long features = (long) header[1] * header[2];
-            long declared = count * features;
-            String what = count + " images of " + header[1] + "×" + header[2] + " (" + declared + " bytes)";
-            if (declared > ByteChunks.MAX_ARRAY) {
-                throw new SinapseException(source + ": the header declares " + what
-                        + ", more than one dataset can hold (2 GB)");
-            }
-            if (count != y.length) {
-                throw new SinapseException(source + " holds " + count + " images but " + labels + " holds "
-                        + y.length + " labels");
-            }
-            byte[] X = body(in, source, declared, what);
-            int[] Y = new int[y.length];
-            for (int i = 0; i < y.length; i++) {
-                Y[i] = y[i];
-            }
-            return new PixelDataset(source, (int) features, X, Y);
+            return readImages(in, source, y, labels);
         } catch (IOException e) {
             throw failure(source, e);
         }
+    }
+
+    /**
+     * As {@link #read(Path, Path)}, the images from a stream of the file's bytes as stored (plain or gzip), named
+     * {@code source} in messages; the labels file is read first. Does not close {@code images}.
+     */
+    public static Dataset read(InputStream images, String source, Path labels) {
+        byte[] y = readLabels(labels);
+        try (InputStream in = Inputs.decode(Inputs.unclosed(images), source)) {
+            return readImages(in, source, y, labels);
+        } catch (IOException e) {
+            throw failure(source, e);
+        }
+    }
+
+    private static Dataset readImages(InputStream in, String source, byte[] y, Path labels) throws IOException {
+        int[] header = header(in, source, IMAGES, 3, "images");
+        int count = header[0];
+        long features = (long) header[1] * header[2];
+        long declared = count * features;
+        String what = count + " images of " + header[1] + "×" + header[2] + " (" + declared + " bytes)";
+        if (declared > ByteChunks.MAX_ARRAY) {
+            throw new SinapseException(source + ": the header declares " + what
+                    + ", more than one dataset can hold (2 GB)");
+        }
+        if (count != y.length) {
+            throw new SinapseException(source + " holds " + count + " images but " + labels + " holds "
+                    + y.length + " labels");
+        }
+        byte[] X = body(in, source, declared, what);
+        int[] Y = new int[y.length];
+        for (int i = 0; i < y.length; i++) {
+            Y[i] = y[i];
+        }
+        return new PixelDataset(source, (int) features, X, Y);
     }
 
     private static byte[] readLabels(Path labels) {

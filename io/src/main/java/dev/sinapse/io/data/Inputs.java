@@ -24,13 +24,23 @@ final class Inputs {
 
     /** The file's bytes, decompressed if it is gzip. */
     static InputStream open(Path file) {
+        InputStream raw = openStored(file);
+        try {
+            return decode(raw, file.toString());
+        } catch (RuntimeException e) {
+            closeQuietly(raw);
+            throw e;
+        }
+    }
+
+    /** The file's bytes as stored (compressed or not); a file that cannot be opened fails saying why. */
+    static InputStream openStored(Path file) {
         String source = file.toString();
         if (Files.isDirectory(file)) {
             throw new SinapseException(source + ": is a directory, not a file");
         }
-        InputStream raw;
         try {
-            raw = Files.newInputStream(file);
+            return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new SinapseException(source + ": file not found");
         } catch (AccessDeniedException e) {
@@ -38,12 +48,16 @@ final class Inputs {
         } catch (IOException e) {
             throw new SinapseException(source + ": cannot open: " + e.getMessage(), e);
         }
-        try {
-            return decode(raw, source);
-        } catch (RuntimeException e) {
-            closeQuietly(raw);
-            throw e;
-        }
+    }
+
+    /** {@code in}, except that closing the result leaves it open: for a stream the caller opened and closes. */
+    static InputStream unclosed(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the caller's stream; only the buffers and inflater above it are released
+            }
+        };
     }
 
     /** {@code raw} buffered, and gunzipped when it starts with the gzip magic. Closing the result closes raw. */

@@ -2,7 +2,6 @@ package dev.sinapse.io.data;
 
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.SinapseException;
-import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,9 +27,12 @@ public final class KaggleCsv {
         }
     }
 
-    /** Every row of a stream (e.g. the data bundled in a jar), named {@code sourceName} in messages. Does not close it. */
+    /**
+     * Every row of a stream of a file's bytes as stored, plain or gzip (the data bundled in a jar, or a file through
+     * {@link Sha256Input}), named {@code sourceName} in messages. Does not close it.
+     */
     public static Dataset read(InputStream in, String sourceName, String labelColumn) {
-        try (CsvRows rows = CsvRows.open(Inputs.decode(new Unclosed(in), sourceName), sourceName, labelColumn)) {
+        try (CsvRows rows = CsvRows.open(Inputs.decode(Inputs.unclosed(in), sourceName), sourceName, labelColumn)) {
             return readAll(rows, sourceName);
         }
     }
@@ -123,18 +125,6 @@ public final class KaggleCsv {
         @Override
         public void close() {
             rows.close();
-        }
-    }
-
-    /** Leaves the caller's stream open: whoever opened it closes it. */
-    private static final class Unclosed extends FilterInputStream {
-        Unclosed(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the caller's stream; only our buffers and inflater are released
         }
     }
 }

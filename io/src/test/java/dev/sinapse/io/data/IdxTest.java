@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.GzipBytes;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -66,6 +68,24 @@ class IdxTest {
         assertThat(new int[] {d.label(0), d.label(1), d.label(2)}).containsExactly(7, 0, 9);
         assertThat(new int[] {d.pixel(0, 0), d.pixel(0, 3), d.pixel(1, 0), d.pixel(2, 2), d.pixel(2, 3)})
                 .containsExactly(0, 30, 40, 100, 255);
+    }
+
+    @Test
+    void readsTheImagesFromAStreamOfTheStoredBytesAndLeavesItOpen() throws IOException {
+        boolean[] closed = {false};
+        InputStream in = new ByteArrayInputStream(GzipBytes.of(Files.readAllBytes(images()))) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        Dataset d = Idx.read(in, "images.gz", labels());
+        assertThat(d.source()).isEqualTo("images.gz");
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(new int[] {d.label(0), d.label(1), d.label(2)}).containsExactly(7, 0, 9);
+        assertThat(new int[] {d.pixel(0, 0), d.pixel(0, 3), d.pixel(1, 0), d.pixel(2, 2), d.pixel(2, 3)})
+                .containsExactly(0, 30, 40, 100, 255);
+        assertThat(closed[0]).isFalse();
     }
 
     @Test

@@ -4,11 +4,13 @@ import dev.sinapse.api.Param;
 import java.util.Arrays;
 
 /**
- * What one work unit of a fused kernel adds up besides dW1 (whose layout each kernel chooses): the partial
- * gradients of b1, W2 and b2, its loss, hits and rows. Partials are added in chunk order, so the sums do not
- * depend on which thread ran which chunk.
+ * What one work unit (chunk) of the fused kernel adds up: the partial gradients of W1, b1, W2 and b2, its loss,
+ * hits and rows; reused from step to step. Partials are added in chunk order, so the sums do not depend on which
+ * thread ran which chunk.
  */
-abstract class ChunkPartials {
+final class ChunkPartials {
+    /** One array per hidden unit, of the padded row width; units past h (a strategy's padding) stay zero. */
+    final float[][] dW1;
     final float[] db1;
     final float[] dW2;
     final float[] db2;
@@ -16,7 +18,8 @@ abstract class ChunkPartials {
     long correct;
     int rows;
 
-    ChunkPartials(int h, int c) {
+    ChunkPartials(int h, int c, int units, int width) {
+        dW1 = new float[units][width];
         db1 = new float[h];
         dW2 = new float[c * h];
         db2 = new float[c];
@@ -24,6 +27,9 @@ abstract class ChunkPartials {
 
     /** Zeroes the partials before a chunk runs. */
     void clear(int rows) {
+        for (float[] g : dW1) {
+            Arrays.fill(g, 0f);
+        }
         Arrays.fill(db1, 0f);
         Arrays.fill(dW2, 0f);
         Arrays.fill(db2, 0f);
@@ -32,7 +38,10 @@ abstract class ChunkPartials {
         this.rows = rows;
     }
 
-    /** Writes Σ_t of chunks 0..tasks−1 into the gradients of b1, W2 and b2; returns the batch's mean loss and hits. */
+    /**
+     * Writes Σ_t of chunks 0..tasks−1 into the gradients of b1, W2 and b2 (the kernel adds dW1 row by row, on its
+     * threads); returns the batch's mean loss and hits.
+     */
     static BatchKernel.Result totals(ChunkPartials[] chunks, int tasks, Param b1, Param W2, Param b2) {
         sumInto(b1.grad().data(), chunks, tasks, 0);
         sumInto(W2.grad().data(), chunks, tasks, 1);

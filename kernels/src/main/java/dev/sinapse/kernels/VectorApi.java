@@ -33,7 +33,7 @@ public final class VectorApi {
         if (!resolved()) {
             return Optional.of("Java was started without --add-modules " + MODULE);
         }
-        if (!VectorMlpKernel.supported()) {
+        if (!VectorBlocks.supported()) {
             return Optional.of("this CPU has no 256-bit vector instructions (AVX2 or better)");
         }
         return Optional.empty();

@@ -2,6 +2,7 @@ package dev.sinapse.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Dataset;
@@ -14,17 +15,37 @@ import dev.sinapse.api.Rng;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The plain kernel ({@code vector} false: tests run with the Vector API module, see VectorMlpKernelTest). */
+/**
+ * Both kernels of the driver: "fused" ({@link ScalarBlocks}) and "fused-vector" ({@link VectorBlocks}), which needs
+ * {@code --add-modules jdk.incubator.vector} (this module's surefire passes it) and a CPU with 256-bit vectors
+ * (else its cases are skipped).
+ */
 class FusedMlpKernelTest {
     private static final float SCALE = 1f / 255;
 
-    private static List<Matrix> grads(Network net) {
-        List<Matrix> g = new ArrayList<>();
-        for (Param p : net.params()) {
-            g.add(p.grad().copy());
+    private static KernelFactory factory(String kernel) {
+        if (kernel.equals(FusedMlpKernel.VECTOR_NAME)) {
+            assumeTrue(FusedMlpKernel.vectorKernelAvailable(), "this CPU has no 256-bit vectors: the plain kernel runs");
+            return new FusedMlpKernel.VectorFactory();
         }
-        return g;
+        return new FusedMlpKernel.Factory();
+    }
+
+    private static BatchKernel kernel(String kernel, Network net, Loss loss, int threads) {
+        BatchKernel k = factory(kernel).create(net, loss, threads).orElseThrow();
+        assertThat(k.name()).isEqualTo(kernel);
+        return k;
+    }
+
+    private static List<Matrix> copies(List<Param> params, boolean grads) {
+        List<Matrix> out = new ArrayList<>();
+        for (Param p : params) {
+            out.add((grads ? p.grad() : p.value()).copy());
+        }
+        return out;
     }
 
     /** Every element within 2e-4 of the largest |reference| element of its tensor (float sums in another order). */
@@ -42,13 +63,14 @@ class FusedMlpKernelTest {
         }
     }
 
-    private static void compareWithLayerByLayer(TestNet e, Dataset train, int[] order, int from, int to, int threads) {
+    private static void compareWithLayerByLayer(String kernel, TestNet e, Dataset train, int[] order, int from, int to,
+            int threads) {
         Network net = e.build(3);
         Loss loss = e.lossFunction();
         BatchKernel reference = new LayerByLayerKernel(net, loss);
-        BatchKernel fused = new FusedMlpKernel.Factory().create(net, loss, threads).orElseThrow();
+        BatchKernel fused = kernel(kernel, net, loss, threads);
         BatchKernel.Result want = reference.run(train, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
-        List<Matrix> wantGrads = grads(net);
+        List<Matrix> wantGrads = copies(net.params(), true);
         for (Param p : net.params()) {
             p.grad().fill(Float.NaN); // the fused kernel must overwrite every gradient
         }
@@ -56,110 +78,118 @@ class FusedMlpKernelTest {
         assertThat(got.loss()).isCloseTo(want.loss(), within(1e-5 * Math.abs(want.loss())));
         // an argmax may flip only where two probabilities tie within float rounding
         assertThat(got.correct()).isCloseTo(want.correct(), within(1L));
-        assertGradientsClose(grads(net), wantGrads, net.params());
+        assertGradientsClose(copies(net.params(), true), wantGrads, net.params());
     }
 
-    @Test
-    void fullBatchGradientsEqualTheLayerByLayerOnesOnTheArticleShape() {
-        // 2,601 rows: chunks of 1,024, 1,024 and 553; blocks of 128 and, at the end, 41 rows taken row by row,
-        // whose last group of 8 is not full
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void fullBatchGradientsEqualTheLayerByLayerOnesOnTheArticleShape(String kernel) {
+        // 2,601 rows: chunks of 1,024, 1,024 and 553; at the end 41 rows, which the scalar blocks (128 rows) take
+        // row by row, whose last group of 8 is not full, and the vector blocks (64 rows) as groups of six, not whole
         TestNet e = TestNet.article();
         Dataset train = TestNet.data(2_601, 784, 10, 11);
-        compareWithLayerByLayer(e, train, train.naturalOrder(), 0, train.size(), 2);
+        compareWithLayerByLayer(kernel, e, train, train.naturalOrder(), 0, train.size(), 2);
     }
 
-    @Test
-    void miniBatchGradientsEqualTheLayerByLayerOnesOnShuffledRows() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void miniBatchGradientsOf32And20ShuffledRowsEqualTheLayerByLayerOnes(String kernel) {
         TestNet e = TestNet.article();
         Dataset train = TestNet.data(500, 784, 10, 12);
         int[] order = train.naturalOrder();
         new Rng(5).shuffle(order);
-        compareWithLayerByLayer(e, train, order, 64, 96, 1);
-        compareWithLayerByLayer(e, train, order, 480, 500, 2); // a last batch of 20 rows
+        compareWithLayerByLayer(kernel, e, train, order, 64, 96, 1);
+        compareWithLayerByLayer(kernel, e, train, order, 480, 500, 2); // a last batch of 20 rows: 16 + 4
     }
 
-    @Test
-    void oddShapesAndOtherActivationsMatchTheLayerByLayerKernel() {
-        // 50 inputs padded to 784, 7 hidden tanh units, 3 classes; 301 rows: blocks of 128, 128 and 45, the
-        // last one small enough to go row by row, and 37 rows (row by row only)
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void oddShapesAndOtherActivationsMatchTheLayerByLayerKernel(String kernel) {
+        // 50 inputs (padded to 784, not a multiple of 8), 7 hidden tanh units (the vector blocks pad them to 10),
+        // 3 classes; 301 rows (scalar: blocks of 128, 128 and 45, the last row by row) and 37 rows
         TestNet e = TestNet.article().withInputs(50).withHidden(7).withActivation("tanh").withClasses(3);
         Dataset train = TestNet.data(301, 50, 3, 13);
-        compareWithLayerByLayer(e, train, train.naturalOrder(), 0, 301, 3);
-        compareWithLayerByLayer(e, train, train.naturalOrder(), 0, 37, 1);
+        compareWithLayerByLayer(kernel, e, train, train.naturalOrder(), 0, 301, 3);
+        compareWithLayerByLayer(kernel, e, train, train.naturalOrder(), 0, 37, 1);
     }
 
-    @Test
-    void oneAndTwoThreadsGiveBitwiseIdenticalParametersAfterSgdSteps() {
-        TestNet e = TestNet.article();
-        Dataset train = TestNet.data(2_300, 784, 10, 14);
-        List<List<Matrix>> finals = new ArrayList<>();
-        for (int threads : new int[] {1, 2}) {
-            Network net = e.build(7);
-            BatchKernel k = new FusedMlpKernel.Factory().create(net, e.lossFunction(), threads).orElseThrow();
-            int[] order = train.naturalOrder();
-            Rng shuffle = new Rng(9);
-            for (int step = 0; step < 6; step++) {
-                // alternate full-batch steps and mini-batches of 700 (a chunk of 1,024 is split differently)
-                int from = 0, to = train.size();
-                if (step % 2 == 1) {
-                    shuffle.shuffle(order);
-                    from = 100;
-                    to = 800;
-                }
-                k.run(train, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
-                for (Param p : net.params()) {
-                    p.value().addScaledInPlace(-0.1f, p.grad());
-                }
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void twelveHiddenUnitsMatchTheLayerByLayerKernel(String kernel) {
+        // the vector blocks pad W1 with 8 zero rows to 20 units; 100 inputs; 70 rows = a block of 64 and one of 6
+        TestNet e = TestNet.article().withInputs(100).withHidden(12);
+        Dataset train = TestNet.data(70, 100, 10, 15);
+        compareWithLayerByLayer(kernel, e, train, train.naturalOrder(), 0, 70, 2);
+    }
+
+    /** The parameters after {@code steps} SGD steps on batches of {@code batch} rows, reshuffled every epoch. */
+    private static List<Matrix> trainWith(String kernel, int threads, TestNet e, Dataset train, int batch, int steps) {
+        Network net = e.build(7);
+        BatchKernel k = kernel(kernel, net, e.lossFunction(), threads);
+        int[] order = train.naturalOrder();
+        Rng shuffle = new Rng(9);
+        int from = 0;
+        for (int step = 0; step < steps; step++) {
+            if (from + batch > train.size()) {
+                from = 0;
             }
-            List<Matrix> values = new ArrayList<>();
+            if (from == 0) {
+                shuffle.shuffle(order);
+            }
+            k.run(train, order, from, from + batch, SCALE, Pass.training(Compute.serial(), new Rng(1)));
+            from += batch;
             for (Param p : net.params()) {
-                values.add(p.value().copy());
+                p.value().addScaledInPlace(-0.1f, p.grad());
             }
-            finals.add(values);
         }
-        // Matrix.equals compares float bits
-        assertThat(finals.get(1)).isEqualTo(finals.get(0));
-        assertThat(finals.get(0).get(0)).isNotEqualTo(e.build(7).params().get(0).value()); // training moved W1
+        return copies(net.params(), false);
+    }
+
+    private static void assertOneAndTwoThreadsAgreeBitwise(String kernel, Dataset train, int batch, int steps) {
+        TestNet e = TestNet.article();
+        List<Matrix> one = trainWith(kernel, 1, e, train, batch, steps);
+        List<Matrix> two = trainWith(kernel, 2, e, train, batch, steps);
+        assertThat(two).as("batch %d", batch).isEqualTo(one); // Matrix.equals compares float bits
+        assertThat(one.get(0)).isNotEqualTo(e.build(7).params().get(0).value()); // training moved W1
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void oneAndTwoThreadsGiveBitwiseIdenticalParametersAfterFullBatchesAndBatchesOf700(String kernel) {
+        // 2,300 rows: chunks of 1,024, 1,024 and 252; 700 rows: two chunks of 352 and 348
+        Dataset train = TestNet.data(2_300, 784, 10, 14);
+        assertOneAndTwoThreadsAgreeBitwise(kernel, train, train.size(), 4);
+        assertOneAndTwoThreadsAgreeBitwise(kernel, train, 700, 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void oneAndTwoThreadsGiveBitwiseIdenticalParametersAfterMiniBatchesOf32And160(String kernel) {
+        // 32 rows: two chunks of 16 (scalar, on both threads) or one on the caller (vector); 160 rows: two chunks
+        // of 80, on both threads
+        Dataset train = TestNet.data(640, 784, 10, 15);
+        for (int batch : new int[] {32, VectorBlocks.PARALLEL_ROWS + 32}) {
+            assertOneAndTwoThreadsAgreeBitwise(kernel, train, batch, 12);
+        }
     }
 
     @Test
-    void miniBatchesOf32AreSplitInTwoAndGiveBitwiseIdenticalParametersOnOneAndTwoThreads() {
+    void chunksDependOnTheBatchSizeAlone() {
         // 32 rows are two chunks of 16 whatever the thread count; 20 rows are 16 + 4
         assertThat(FusedMlpKernel.chunkSize(32)).isEqualTo(16);
         assertThat(FusedMlpKernel.chunkSize(20)).isEqualTo(16);
         assertThat(FusedMlpKernel.chunkSize(8)).isEqualTo(8);
         assertThat(FusedMlpKernel.chunkSize(41_000)).isEqualTo(FusedMlpKernel.CHUNK);
-        TestNet e = TestNet.article();
-        Dataset train = TestNet.data(640, 784, 10, 15);
-        List<List<Matrix>> finals = new ArrayList<>();
-        for (int threads : new int[] {1, 2}) {
-            Network net = e.build(8);
-            BatchKernel k = new FusedMlpKernel.Factory().create(net, e.lossFunction(), threads).orElseThrow();
-            int[] order = train.naturalOrder();
-            new Rng(4).shuffle(order);
-            for (int from = 0; from < train.size(); from += 32) {
-                k.run(train, order, from, from + 32, SCALE, Pass.training(Compute.serial(), new Rng(1)));
-                for (Param p : net.params()) {
-                    p.value().addScaledInPlace(-0.1f, p.grad());
-                }
-            }
-            List<Matrix> values = new ArrayList<>();
-            for (Param p : net.params()) {
-                values.add(p.value().copy());
-            }
-            finals.add(values);
-        }
-        assertThat(finals.get(1)).isEqualTo(finals.get(0));
-        assertThat(finals.get(0).get(0)).isNotEqualTo(e.build(8).params().get(0).value());
     }
 
-    @Test
-    void declinesNetworksItDoesNotFuse() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
+    void declinesNetworksItDoesNotFuse(String kernel) {
         TestNet mse = TestNet.article().withLoss("mse");
-        assertThat(new FusedMlpKernel.Factory().create(mse.build(1), mse.lossFunction(), 1)).isEmpty();
+        assertThat(factory(kernel).create(mse.build(1), mse.lossFunction(), 1)).isEmpty();
         TestNet wide = TestNet.article().withInputs(800);
-        assertThat(new FusedMlpKernel.Factory().create(wide.build(1), wide.lossFunction(), 1)).isEmpty();
+        assertThat(factory(kernel).create(wide.build(1), wide.lossFunction(), 1)).isEmpty();
         TestNet article = TestNet.article();
-        assertThat(new FusedMlpKernel.Factory().create(article.build(1), article.lossFunction(), 2)).isPresent();
+        assertThat(factory(kernel).create(article.build(1), article.lossFunction(), 2)).isPresent();
     }
 }

@@ -3,7 +3,9 @@ package dev.sinapse.kernels;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
 import com.google.inject.util.Types;
+import dev.sinapse.api.Activation;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.InitializerFactory;
@@ -68,12 +70,26 @@ public record TestNet(int inputs, int hidden, String activation, int classes, St
         return REGISTRIES.losses().get(loss, "loss").create(new Options("loss", Map.of()));
     }
 
-    /** Random bytes, about half of them 0 like Fashion-MNIST, and random labels in [0, classes). */
+    /** The activation function bound as {@code type}, with its default options. */
+    public static Activation activation(String type) {
+        return REGISTRIES.activations().get(type, "activation").create(new Options(type, Map.of()));
+    }
+
+    /**
+     * Random bytes, about half of them 0 like Fashion-MNIST, plus a run of zero pixels of random length in each
+     * row (as an image's background), and random labels in [0, classes).
+     */
     public static Dataset data(int rows, int features, int classes, long seed) {
         Rng rng = new Rng(seed);
         byte[] px = new byte[rows * features];
         for (int i = 0; i < px.length; i++) {
             px[i] = rng.nextInt(2) == 0 ? 0 : (byte) (1 + rng.nextInt(255));
+        }
+        for (int r = 0; r < rows; r++) {
+            int start = rng.nextInt(features), len = rng.nextInt(features / 2 + 1);
+            for (int j = start; j < Math.min(features, start + len); j++) {
+                px[r * features + j] = 0;
+            }
         }
         int[] y = new int[rows];
         for (int i = 0; i < rows; i++) {

@@ -2,10 +2,7 @@ package dev.sinapse.kernels;
 
 import dev.sinapse.api.Activation;
 import dev.sinapse.api.Dataset;
-import dev.sinapse.api.Param;
-import dev.sinapse.api.Pass;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -13,25 +10,19 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@link FusedMlpKernel}'s arithmetic written with the Vector API ({@code jdk.incubator.vector}), used only
- * when that module is present:
- * <pre>
- *   Z1 = X·W1ᵀ + b1,  A1 = f(Z1),  Z2 = A1·W2ᵀ + b2,  A2 = softmax(Z2),  L = −(1/m) Σ log A2[i, y_i]
- *   dZ2 = (A2 − Y)/m,  dW2 = dZ2ᵀ·A1,  db2 = Σ dZ2,  dZ1 = (dZ2·W2) ⊙ f'(Z1),  dW1 = dZ1ᵀ·X,  db1 = Σ dZ1
- *   X: m × n,  W1: h × n,  W2: c × h   (n ≤ 784)
- * </pre>
- * Rows go through in blocks of up to {@value #BLOCK}: each row's bytes (kept once per dataset, {@value
- * FusedMlpKernel#K} a row, a quarter of float rows' memory traffic) are converted to floats in an L2-resident
- * buffer, which forward, tail and backward then share. The big layer is register-blocked over all
- * {@value FusedMlpKernel#K} features (W1 padded with zero rows to a multiple of ten units, X with zero rows to
- * whole groups of six):
+ * The "fused-vector" kernel's blocks ({@link FusedMlpKernel} has the equations), written with the Vector API
+ * ({@code jdk.incubator.vector}); loaded only when that module is present. Rows go through in blocks of up to
+ * {@value #BLOCK}: each row's bytes (kept once per dataset, {@value FusedMlpKernel#K} a row, a quarter of float
+ * rows' memory traffic) are converted to floats in an L2-resident buffer, which forward, tail and backward then
+ * share. The big layer is register-blocked over all {@value FusedMlpKernel#K} features (W1 padded with zero rows to
+ * a multiple of ten units, X with zero rows to whole groups of six):
  * <ul>
  * <li>forward: {@value #FR} rows × {@value #FU} units of lane accumulators, so each loaded W1 vector feeds six
  *     multiply-adds and each X vector two; the lanes are added once per row and unit at the end;
  * <li>backward: dW1[u..u+4, p..p+15] (ten accumulators) stays in registers while the block's rows go by, each
- *     row's two X vectors feeding five units.
+ *     row's two X vectors feeding five units;
+ * <li>the tail is {@link BlockTail} with its three small products and e^x eight rows per vector ({@link Tail}).
  * </ul>
- * The tail (Z2, softmax, loss, dZ2, dW2, dZ1) is {@link VectorTail}, eight rows per vector.
  *
  * <p>Measured on 2 AVX2 cores (Zen 3), 41,000 Fashion-MNIST rows, one thread: 28–30 ms per full-batch iteration;
  * per 1,000 rows, forward 244 µs (~76% of the measured FMA peak), backward 190 µs (near it), tail 100 µs,
@@ -40,11 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  * as six rows together leave few steps all zero. On JDK 17 a vector that crosses a {@code continue} or a
  * {@code while (m != 0)} loop is boxed (10× slower): keep the loops plain counted ones.
  *
- * <p>Determinism as in the fused kernel: chunks fixed by the batch size, partials added in chunk order. Lane
- * sums are added in a fixed order with scalar adds (not {@code reduceLanes}, whose order is unspecified), and
- * lane-wise fma/add give the same bits compiled or interpreted, so 1 and 2 threads agree bitwise.
+ * <p>Determinism: lane sums are added in a fixed order with scalar adds (not {@code reduceLanes}, whose order is
+ * unspecified), and lane-wise fma/add give the same bits compiled or interpreted, so 1 and 2 threads agree bitwise.
  */
-final class VectorMlpKernel implements BatchKernel {
+final class VectorBlocks implements FusedMlpKernel.Blocks {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
@@ -67,50 +57,31 @@ final class VectorMlpKernel implements BatchKernel {
     /** Rows a block's buffers hold: {@value #BLOCK} rounded up to whole forward groups. */
     static final int ROWS = (BLOCK + FR - 1) / FR * FR;
 
-    private final Param W1;
-    private final Param b1;
-    private final Param W2;
-    private final Param b2;
+    private final MlpShape net;
     private final Activation f;
     private final int n;
+    private final int nSteps; // eight-feature steps covering n
     private final int h;
     private final int hp;     // h rounded up to a multiple of G and of FU
-    private final int nSteps; // eight-feature steps covering n
     private final int c;
-    private final SpinWorkers workers;
     private final float[] W1p; // hp × K, zero past n and past h; refreshed each step unless W1 has that shape
     private float[] runW1;     // W1p, or W1 itself when it needs no padding
     /** Adds up one byte per cache line of the rows a block is about to read, so that the loads are not dropped. */
     private volatile int touched;
-    private Chunk[] chunks = new Chunk[0];
-    private int[] runOrder;
-    private int runFrom;
-    private int runTo;
-    private int runSize;
-    private float runInvM;
-    private int runTasks;
-    private final IntConsumer chunkTask = t -> chunks[t].run(runOrder, runFrom + t * runSize,
-            Math.min(runTo, runFrom + (t + 1) * runSize), runInvM);
-    private final IntConsumer reduceRow = this::reduceRow;
-    private final ThreadLocal<Block> blocks = ThreadLocal.withInitial(Block::new);
     // the training pixels, K bytes a row in the training order, and their labels, built once per dataset
     private Dataset rowsOf;
     private byte[] pixels;
     private float runScale;
     private int[] labels;
 
-    VectorMlpKernel(Param W1, Param b1, Activation f, Param W2, Param b2, int threads) {
-        this.W1 = W1;
-        this.b1 = b1;
-        this.W2 = W2;
-        this.b2 = b2;
-        this.f = f;
-        this.h = W1.value().rows();
-        this.n = W1.value().cols();
-        this.c = W2.value().rows();
-        this.hp = (h + G * FU - 1) / (G * FU) * (G * FU);
+    VectorBlocks(MlpShape net) {
+        this.net = net;
+        this.f = net.f();
+        this.n = net.n();
         this.nSteps = (n + LANES - 1) / LANES;
-        this.workers = new SpinWorkers(threads);
+        this.h = net.h();
+        this.hp = (h + G * FU - 1) / (G * FU) * (G * FU);
+        this.c = net.c();
         this.W1p = new float[hp * K];
     }
 
@@ -120,23 +91,35 @@ final class VectorMlpKernel implements BatchKernel {
     }
 
     @Override
-    public String name() {
-        return FusedMlpKernel.VECTOR_NAME;
-    }
-
-    int threads() {
-        return workers.threads();
+    public int block() {
+        return BLOCK;
     }
 
     @Override
-    public Result run(Dataset train, int[] order, int from, int to, float scale, Pass pass) {
-        int m = to - from;
-        if (m <= 0) {
-            throw new IllegalArgumentException("empty batch " + from + ".." + to);
-        }
+    public int units() {
+        return hp;
+    }
+
+    @Override
+    public int soloRows() {
+        return PARALLEL_ROWS;
+    }
+
+    @Override
+    public String note() {
+        return " (Vector API, " + F.length() + " lanes)";
+    }
+
+    @Override
+    public FusedMlpKernel.Block newBlock() {
+        return new Buffers();
+    }
+
+    @Override
+    public void prepare(Dataset train, float scale) {
         byteRows(train);
         runScale = scale;
-        float[] w1 = W1.value().data();
+        float[] w1 = net.W1().value().data();
         if (n == K && h == hp) {
             runW1 = w1;
         } else {
@@ -145,80 +128,15 @@ final class VectorMlpKernel implements BatchKernel {
             }
             runW1 = W1p;
         }
-        // a batch run on the caller alone is one chunk: no partial sums to add up (a function of m alone, as ever)
-        int size = m < PARALLEL_ROWS ? m : FusedMlpKernel.chunkSize(m);
-        int tasks = (m + size - 1) / size;
-        if (chunks.length < tasks) {
-            Chunk[] more = Arrays.copyOf(chunks, tasks);
-            for (int i = chunks.length; i < tasks; i++) {
-                more[i] = new Chunk();
-            }
-            chunks = more;
-        }
-        runOrder = order;
-        runFrom = from;
-        runTo = to;
-        runSize = size;
-        runInvM = 1f / m;
-        if (m < PARALLEL_ROWS) {
-            for (int t = 0; t < tasks; t++) {
-                chunkTask.accept(t);
-            }
-        } else {
-            workers.forEach(tasks, chunkTask);
-        }
-        runOrder = null;
-        return reduce(tasks);
-    }
-
-    private Result reduce(int tasks) {
-        runTasks = tasks;
-        if (tasks <= 2) {
-            for (int r = 0; r < h; r++) {
-                reduceRow(r);
-            }
-        } else {
-            workers.forEach(h, reduceRow);
-        }
-        return ChunkPartials.totals(chunks, tasks, b1, W2, b2);
-    }
-
-    /** dW1[r] = Σ_t chunk t's dW1[r], in chunk order. */
-    private void reduceRow(int r) {
-        float[] acc = chunks[0].dW1;
-        int o = r * K;
-        if (runTasks == 1) {
-            System.arraycopy(acc, o, W1.grad().data(), r * n, n);
-            return;
-        }
-        if (runTasks == 2 && n == K) {
-            // the usual mini-batch: the one sum straight into the gradient
-            float[] p = chunks[1].dW1, grad = W1.grad().data();
-            for (int j = 0; j < K; j += LANES) {
-                FloatVector.fromArray(F, acc, o + j).add(FloatVector.fromArray(F, p, o + j)).intoArray(grad, o + j);
-            }
-            return;
-        }
-        for (int t = 1; t < runTasks; t++) {
-            float[] p = chunks[t].dW1;
-            for (int j = 0; j < K; j += LANES) {
-                FloatVector.fromArray(F, acc, o + j).add(FloatVector.fromArray(F, p, o + j)).intoArray(acc, o + j);
-            }
-        }
-        System.arraycopy(acc, o, W1.grad().data(), r * n, n);
     }
 
     /**
-     * Copies the pixels once into rows of {@value FusedMlpKernel#K} bytes (a vector step never crosses a row) and
-     * marks each row's eight-pixel steps that are not all 0. A quarter of the memory of float rows: a full batch
-     * streams all of it every step.
+     * Copies the pixels once into rows of {@value FusedMlpKernel#K} bytes (a vector step never crosses a row). A
+     * quarter of the memory of float rows: a full batch streams all of it every step.
      */
     private void byteRows(Dataset train) {
         if (rowsOf == train) {
             return;
-        }
-        if (train.features() != n) {
-            throw new IllegalArgumentException("rows have " + train.features() + " features, W1 expects " + n);
         }
         int size = train.size();
         byte[] px = new byte[size * K];
@@ -234,36 +152,19 @@ final class VectorMlpKernel implements BatchKernel {
         rowsOf = train;
     }
 
-    /** One work unit's partial gradients and loss; reused from step to step. */
-    private final class Chunk extends ChunkPartials {
-        final float[] dW1 = new float[hp * K];
-
-        Chunk() {
-            super(h, c);
-        }
-
-        void run(int[] order, int from, int to, float invM) {
-            Arrays.fill(dW1, 0f);
-            clear(to - from);
-            Block b = blocks.get();
-            for (int i = from; i < to; i += BLOCK) {
-                b.run(this, order, i, Math.min(BLOCK, to - i), invM);
-            }
-        }
-    }
-
     /** The buffers of one block of S ≤ {@value #BLOCK} rows; the arrays of the tail are indexed by the row. */
-    private final class Block {
+    private final class Buffers implements FusedMlpKernel.Block {
         private final float[] X = new float[ROWS * K];        // the rows as floats, s·K + j: pixel × scale
         private final int[] y = new int[BLOCK];
         private final float[][] Z1 = new float[hp][ROWS];
         private final float[][] A1 = new float[h][ROWS];
         private final float[][] dZ1 = new float[hp][BLOCK];   // rows past h stay zero
-        private final VectorTail tail = new VectorTail(h, c, BLOCK, f);
+        private final Tail tail = new Tail(h, c, BLOCK, f);
         private final float[] lanes = new float[FR * FU * LANES];
         private final float[] dZ1t = new float[BLOCK * hp];     // dZ1 row-major: s·hp + r
 
-        void run(Chunk out, int[] order, int from, int S, float invM) {
+        @Override
+        public void run(ChunkPartials out, int[] order, int from, int S, float invM) {
             float scale = runScale;
             // shuffled mini-batches read rows all over the training set: asking for all of the block's cache lines
             // at once lets the misses overlap, where the conversion below would wait for them one row at a time
@@ -290,18 +191,18 @@ final class VectorMlpKernel implements BatchKernel {
             int padded = (S + FR - 1) / FR * FR;
             Arrays.fill(x, S * K, padded * K, 0f);
             forward(S);
-            loss(out, S, invM);
+            tail.run(net.W2().value().data(), net.b2().value().data(), Z1, A1, dZ1, y, S, invM, out);
             backward(out, S);
         }
 
         /**
          * Z1[r][s] = b1[r] + Σ_j W1[r, j]·X[s, j], {@value #FR} rows × {@value #FU} units at a time over all
-         * {@value FusedMlpKernel#K} features, then A1 = f(Z1). Each loaded W1 vector feeds six
-         * multiply-adds and each X vector two: twelve accumulators, the most that AVX2's sixteen registers hold
-         * with their operands (measured: 1.4 multiply-adds per cycle, against 1.1 for two rows × five units).
+         * {@value FusedMlpKernel#K} features. Each loaded W1 vector feeds six multiply-adds and each X vector
+         * two: twelve accumulators, the most that AVX2's sixteen registers hold with their operands (measured: 1.4
+         * multiply-adds per cycle, against 1.1 for two rows × five units).
          */
         private void forward(int S) {
-            float[] w = runW1, x = X, t = lanes, bias1 = b1.value().data();
+            float[] w = runW1, x = X, t = lanes, bias1 = net.b1().value().data();
             for (int s = 0; s < S; s += FR) {
                 int x0 = s * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K, x4 = x3 + K, x5 = x4 + K;
                 for (int g = 0; g < hp; g += FU) {
@@ -352,29 +253,13 @@ final class VectorMlpKernel implements BatchKernel {
                     }
                 }
             }
-            for (int r = 0; r < h; r++) {
-                float[] z = Z1[r], a = A1[r];
-                for (int s = 0; s < S; s++) {
-                    a[s] = f.apply(z[s]);
-                }
-            }
-        }
-
-        /** The tail ({@link VectorTail}): softmax, loss, dZ2, dW2, db2, dZ1, db1. */
-        private void loss(Chunk out, int S, float invM) {
-            tail.loss = out.loss;
-            tail.correct = out.correct;
-            tail.run(W2.value().data(), b2.value().data(), Z1, A1, dZ1, y, S, invM, out.dW2, out.db2, out.db1);
-            out.loss = tail.loss;
-            out.correct = tail.correct;
         }
 
         /**
          * dW1[r, p..p+15] += Σ_s dZ1[r][s]·X[s, p..p+15] over the block's rows, {@value #G} units' lanes (ten
          * accumulators) in registers while the rows go by.
          */
-        private void backward(Chunk out, int S) {
-            float[] g = out.dW1;
+        private void backward(ChunkPartials out, int S) {
             float[] dz = dZ1t;
             for (int r = 0; r < h; r++) {
                 float[] d = dZ1[r];
@@ -384,16 +269,14 @@ final class VectorMlpKernel implements BatchKernel {
             }
             for (int p = 0; p < K; p += 2 * LANES) {
                 for (int u = 0; u < hp; u += G) {
-                    int o = u * K + p;
+                    float[] r0 = out.dW1[u], r1 = out.dW1[u + 1], r2 = out.dW1[u + 2];
+                    float[] r3 = out.dW1[u + 3], r4 = out.dW1[u + 4];
                     // dW1[u..u+4, p..p+15]: ten accumulators, each row's two X vectors feed five units
-                    FloatVector g0 = FloatVector.fromArray(F, g, o), h0 = FloatVector.fromArray(F, g, o + LANES);
-                    FloatVector g1 = FloatVector.fromArray(F, g, o + K), h1 = FloatVector.fromArray(F, g, o + K + LANES);
-                    FloatVector g2 = FloatVector.fromArray(F, g, o + 2 * K);
-                    FloatVector h2 = FloatVector.fromArray(F, g, o + 2 * K + LANES);
-                    FloatVector g3 = FloatVector.fromArray(F, g, o + 3 * K);
-                    FloatVector h3 = FloatVector.fromArray(F, g, o + 3 * K + LANES);
-                    FloatVector g4 = FloatVector.fromArray(F, g, o + 4 * K);
-                    FloatVector h4 = FloatVector.fromArray(F, g, o + 4 * K + LANES);
+                    FloatVector g0 = FloatVector.fromArray(F, r0, p), h0 = FloatVector.fromArray(F, r0, p + LANES);
+                    FloatVector g1 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
+                    FloatVector g2 = FloatVector.fromArray(F, r2, p), h2 = FloatVector.fromArray(F, r2, p + LANES);
+                    FloatVector g3 = FloatVector.fromArray(F, r3, p), h3 = FloatVector.fromArray(F, r3, p + LANES);
+                    FloatVector g4 = FloatVector.fromArray(F, r4, p), h4 = FloatVector.fromArray(F, r4, p + LANES);
                     for (int s = 0, e = u, xs = p; s < S; s++, e += hp, xs += K) {
                         FloatVector x = FloatVector.fromArray(F, X, xs), z = FloatVector.fromArray(F, X, xs + LANES);
                         FloatVector d = FloatVector.broadcast(F, dz[e]);
@@ -412,29 +295,124 @@ final class VectorMlpKernel implements BatchKernel {
                         g4 = d.fma(x, g4);
                         h4 = d.fma(z, h4);
                     }
-                    g0.intoArray(g, o);
-                    h0.intoArray(g, o + LANES);
-                    g1.intoArray(g, o + K);
-                    h1.intoArray(g, o + K + LANES);
-                    g2.intoArray(g, o + 2 * K);
-                    h2.intoArray(g, o + 2 * K + LANES);
-                    g3.intoArray(g, o + 3 * K);
-                    h3.intoArray(g, o + 3 * K + LANES);
-                    g4.intoArray(g, o + 4 * K);
-                    h4.intoArray(g, o + 4 * K + LANES);
+                    g0.intoArray(r0, p);
+                    h0.intoArray(r0, p + LANES);
+                    g1.intoArray(r1, p);
+                    h1.intoArray(r1, p + LANES);
+                    g2.intoArray(r2, p);
+                    h2.intoArray(r2, p + LANES);
+                    g3.intoArray(r3, p);
+                    h3.intoArray(r3, p + LANES);
+                    g4.intoArray(r4, p);
+                    h4.intoArray(r4, p + LANES);
                 }
             }
         }
     }
 
+    /**
+     * {@link BlockTail} with its three small matrix products and e^x eight rows per vector (the scalar tail cost
+     * about half as much as the 784-wide layer it follows); the max, argmax and dZ2 stay the shared scalar loops:
+     * on JDK 17, vector masks (compare, blend) there made the JIT lose track of the float vectors' class in the
+     * kernel's other loops in about one run in three, and box them (1.5× slower for the whole step; always, with
+     * tiered compilation off). Arrays hold a multiple of eight rows; dZ2 is set to 0 in the lanes past S, so
+     * those rows add nothing to the sums. dW2 and db2 are summed lane-wise over the block's row groups and each
+     * lane set is added up once, in a fixed order, at the end.
+     */
+    static final class Tail extends BlockTail {
+        private final float[] dW2lanes; // (k·h + r)·8 + lane
+        private final float[] db2lanes; // k·8 + lane
+
+        Tail(int h, int c, int block, Activation f) {
+            super(h, c, block, f);
+            if (block % LANES != 0) {
+                throw new IllegalArgumentException("block " + block + " is not a multiple of " + LANES);
+            }
+            this.dW2lanes = new float[c * h * LANES];
+            this.db2lanes = new float[c * LANES];
+        }
+
+        /** Z2[·][s0..s0+7] = b2 + W2·A1, for each group of eight rows below S. */
+        @Override
+        void logits(float[] w2, float[] bias2, float[][] A1, int S) {
+            for (int s0 = 0; s0 < S; s0 += LANES) {
+                for (int k = 0; k < c; k++) {
+                    FloatVector z = FloatVector.broadcast(F, bias2[k]);
+                    for (int r = 0; r < h; r++) {
+                        z = FloatVector.fromArray(F, A1[r], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), z);
+                    }
+                    z.intoArray(Z2[k], s0);
+                }
+            }
+        }
+
+        /** Whole groups of eight rows: the lanes past S are not used. */
+        @Override
+        void exp(float[] z, float[] max, int S) {
+            for (int s = 0; s < S; s += LANES) {
+                VectorBlocks.exp(FloatVector.fromArray(F, z, s).sub(FloatVector.fromArray(F, max, s))).intoArray(z, s);
+            }
+        }
+
+        @Override
+        void gradients(float[] w2, float[][] A1, float[][] dZ1, int S, ChunkPartials out) {
+            int S8 = (S + LANES - 1) / LANES * LANES;
+            for (int k = 0; k < c; k++) {
+                Arrays.fill(Z2[k], S, S8, 0f);
+            }
+            Arrays.fill(dW2lanes, 0f);
+            Arrays.fill(db2lanes, 0f);
+            for (int s0 = 0; s0 < S; s0 += LANES) {
+                gradients(w2, A1, dZ1, s0);
+            }
+            for (int kr = 0; kr < c * h; kr++) {
+                out.dW2[kr] += sum8(dW2lanes, kr * LANES);
+            }
+            for (int k = 0; k < c; k++) {
+                out.db2[k] += sum8(db2lanes, k * LANES);
+            }
+        }
+
+        /** dW2 and db2 lanes += rows s0..s0+7; dZ1[·][s0..s0+7] = W2ᵀ·dZ2 (before f'). */
+        private void gradients(float[] w2, float[][] A1, float[][] dZ1, int s0) {
+            for (int k = 0; k < c; k++) {
+                FloatVector d = FloatVector.fromArray(F, Z2[k], s0);
+                FloatVector.fromArray(F, db2lanes, k * LANES).add(d).intoArray(db2lanes, k * LANES);
+                for (int r = 0; r < h; r++) {
+                    int o = (k * h + r) * LANES;
+                    d.fma(FloatVector.fromArray(F, A1[r], s0), FloatVector.fromArray(F, dW2lanes, o)).intoArray(dW2lanes, o);
+                }
+            }
+            for (int r = 0; r < h; r++) {
+                FloatVector d = FloatVector.zero(F);
+                for (int k = 0; k < c; k++) {
+                    d = FloatVector.fromArray(F, Z2[k], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), d);
+                }
+                d.intoArray(dZ1[r], s0);
+            }
+        }
+    }
+
+    /** {@link Exp#exp} lane-wise: the same operations, so the same bits. No masks: see {@link Tail}. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(Exp.MIN_ARG).min(Exp.MAX_ARG);
+        FloatVector t = x.fma(FloatVector.broadcast(F, 1.44269504088896341f), FloatVector.broadcast(F, 12582912f));
+        FloatVector k = t.sub(12582912f);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -0.693359375f), x);
+        r = k.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        p = p.fma(r.mul(r), r.add(1f));
+        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+        return p.mul(pow2);
+    }
+
     /** The eight lanes at t[o..o+8) added pairwise, always in this order. */
     private static float sum8(float[] t, int o) {
         return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
-    }
-
-    @Override
-    public String toString() {
-        return "fused dense-" + f.getClass().getSimpleName() + "-dense-softmax kernel (Vector API, " + F.length()
-                + " lanes), " + n + "-" + h + "-" + c + ", " + threads() + " thread(s)";
     }
 }

@@ -125,6 +125,8 @@ public final class Trainer {
         Options lossOptions = new Options("loss '" + e.getLoss().getType() + "'", e.getLoss().getOptionsMap());
         Loss loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(lossOptions);
         lossOptions.requireAllUsed();
+        // the form of the loss that reads this network's output, or a refusal saying what to change
+        loss = loss.forOutputOf(net);
         Options optOptions = new Options("optimizer '" + e.getOptimizer().getType() + "'", e.getOptimizer().getOptionsMap());
         Optimizer opt = registries.optimizers().get(e.getOptimizer().getType(), "optimizer.type").create(optOptions);
         optOptions.requireAllUsed();
@@ -141,6 +143,12 @@ public final class Trainer {
             throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
                     + split.train().source() + " has labels up to " + (classes - 1) + "; give the last dense layer units: "
                     + classes);
+        }
+        if (net.outputSize() > classes) {
+            // an output no label ever asks for is a score that training only pushes down: a mistake in the config
+            throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
+                    + split.train().source() + " has " + classes + " classes (labels 0.." + (classes - 1)
+                    + "); give the last dense layer units: " + classes);
         }
         return new Trainer(e, net, loss, opt, schedule, split, kernels, threads, shuffle, dropout);
     }

@@ -17,7 +17,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
@@ -35,7 +37,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * and the enlarged digit (plain Java2D: a grid of cells and a grid of pixels need no chart library).
  */
 public final class Charts {
-    public static final int CURVES_WIDTH = 900, CURVES_HEIGHT = 640;
+    public static final int CURVES_WIDTH = 900, CURVES_HEIGHT = 760;
     public static final int CELL = 52;
     public static final int CM_LEFT = 74, CM_TOP = 104, CM_RIGHT = 24, CM_BOTTOM = 48;
     public static final int DIGIT_SCALE = 10, DIGIT_PAD = 20;
@@ -55,12 +57,27 @@ public final class Charts {
     private Charts() {
     }
 
-    /** Loss (top) and accuracy (bottom) against steps, train and dev, sharing the step axis. */
+    /**
+     * Loss (top), accuracy (middle), train and dev, and the learning rate (bottom, on a log axis when every rate is
+     * positive, so a rate that collapses shows as a cliff), sharing the step axis.
+     */
     public static void curves(List<Metrics> history, String title, Path png) {
+        JFreeChart chart = curvesChart(history, title);
+        AtomicFiles.write(png, png.toString(), out -> ChartUtils.writeChartAsPNG(out, chart, CURVES_WIDTH, CURVES_HEIGHT));
+    }
+
+    /** The chart {@link #curves} draws. */
+    static JFreeChart curvesChart(List<Metrics> history, String title) {
         XYSeries trainLoss = new XYSeries("train"), devLoss = new XYSeries("dev");
         XYSeries trainAcc = new XYSeries("train"), devAcc = new XYSeries("dev");
+        XYSeries rate = new XYSeries("learning rate");
+        boolean positive = true;
         Metrics best = null;
         for (Metrics m : history) {
+            if (Double.isFinite(m.learningRate())) {
+                rate.add(m.step(), m.learningRate());
+                positive &= m.learningRate() > 0;
+            }
             trainLoss.add(m.step(), m.loss());
             trainAcc.add(m.step(), m.trainAccuracy());
             if (Double.isFinite(m.devAccuracy())) {
@@ -96,15 +113,42 @@ public final class Charts {
             mark.setLabelBackgroundColor(new Color(255, 255, 255, 0));
             acc.addDomainMarker(mark);
         }
-        plot.add(loss, 1);
-        plot.add(acc, 1);
+        plot.add(loss, 2);
+        plot.add(acc, 2);
+        plot.add(ratePanel(rate, dots, positive && !rate.isEmpty()), 1);
         JFreeChart chart = new JFreeChart(null, TITLE, plot, true);
         chart.setTitle(new TextTitle(title, TITLE));
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(LABEL);
         chart.getLegend().setFrame(BlockBorder.NONE);
         chart.setPadding(new RectangleInsets(8, 8, 8, 16));
-        AtomicFiles.write(png, png.toString(), out -> ChartUtils.writeChartAsPNG(out, chart, CURVES_WIDTH, CURVES_HEIGHT));
+        return chart;
+    }
+
+    /** The learning rate of each point's step; its own colour, out of the legend (the axis names it). */
+    private static XYPlot ratePanel(XYSeries rate, boolean dots, boolean logScale) {
+        ValueAxis y;
+        if (logScale) {
+            LogAxis log = new LogAxis("learning rate");
+            log.setSmallestValue(Double.MIN_NORMAL);
+            y = log;
+        } else {
+            NumberAxis linear = new NumberAxis("learning rate");
+            linear.setAutoRangeIncludesZero(true);
+            y = linear;
+        }
+        y.setLabelFont(LABEL);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, dots);
+        r.setSeriesPaint(0, MUTED);
+        r.setSeriesStroke(0, new BasicStroke(2f));
+        r.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));
+        r.setDefaultSeriesVisibleInLegend(false);
+        XYPlot p = new XYPlot(new XYSeriesCollection(rate), null, y, r);
+        p.setBackgroundPaint(Color.WHITE);
+        p.setDomainGridlinePaint(GRID);
+        p.setRangeGridlinePaint(GRID);
+        p.setOutlinePaint(GRID);
+        return p;
     }
 
     private static XYPlot panel(String axis, boolean dots, XYSeries train, XYSeries dev) {

@@ -164,6 +164,34 @@ class TrainingSemanticsTest {
         }
     }
 
+    @Test
+    void withoutADevSetNothingIsPrintedAsNaN() throws Exception {
+        Path out = tmp.resolve("no-dev");
+        Cli.Result r = Cli.run("train", "--config", article.toString(), "--out", out.toString(), "--set", "training.epochs=12",
+                "--set", "data.dev_rows=0", "--log-every", "5");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("NaN").doesNotContain("dev_").doesNotContain("dev accuracy");
+        assertThat(out.resolve("best.ckpt")).doesNotExist();
+        // metrics.csv keeps its columns, with empty dev cells
+        assertThat(Files.readAllLines(out.resolve("metrics.csv")).subList(1, 4)).allMatch(l -> l.matches("\\d+,\\d+,[^,]+,[^,]+,,,.*"));
+        Cli.Result inspect = Cli.run("inspect", out.resolve("last.ckpt").toString());
+        assertThat(inspect.out()).contains("metrics         3 points; loss ").doesNotContain("NaN").doesNotContain("dev accuracy");
+        Cli.Result json = Cli.run("inspect", "--json", out.resolve("last.ckpt").toString());
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).doesNotContain("NaN").doesNotContain("dev_accuracy");
+    }
+
+    @Test
+    void inspectShowsTheDevAccuracyOfTheFirstAndLastEvaluations() {
+        Path out = tmp.resolve("inspected");
+        assertThat(train(article, out, "--set", "training.epochs=20", "--log-every", "5").code()).isZero();
+        Checkpoint c = CheckpointFile.read(out.resolve("last.ckpt"));
+        Cli.Result inspect = Cli.run("inspect", out.resolve("last.ckpt").toString());
+        assertThat(inspect.out()).doesNotContain("NaN").contains(String.format(java.util.Locale.ROOT,
+                "metrics         4 points; loss %.4f → %.4f; dev accuracy %.4f → %.4f", c.getHistory(0).getLoss(),
+                c.getHistory(3).getLoss(), c.getHistory(1).getDevAccuracy(), c.getHistory(3).getDevAccuracy()));
+    }
+
     // ---- resume
 
     @ParameterizedTest(name = "first run of {0} steps")

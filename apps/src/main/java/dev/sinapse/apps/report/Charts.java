@@ -11,15 +11,17 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
@@ -58,7 +60,7 @@ public final class Charts {
     }
 
     /**
-     * Loss (top), accuracy (middle), train and dev, and the learning rate (bottom, on a log axis when every rate is
+     * Loss (top), accuracy (middle), train and dev, and the learning rate (bottom, on a log scale when every rate is
      * positive, so a rate that collapses shows as a cliff), sharing the step axis.
      */
     public static void curves(List<Metrics> history, String title, Path png) {
@@ -71,12 +73,11 @@ public final class Charts {
         XYSeries trainLoss = new XYSeries("train"), devLoss = new XYSeries("dev");
         XYSeries trainAcc = new XYSeries("train"), devAcc = new XYSeries("dev");
         XYSeries rate = new XYSeries("learning rate");
-        boolean positive = true;
+        boolean positive = history.stream().allMatch(m -> m.learningRate() > 0 && Double.isFinite(m.learningRate()));
         Metrics best = null;
         for (Metrics m : history) {
             if (Double.isFinite(m.learningRate())) {
-                rate.add(m.step(), m.learningRate());
-                positive &= m.learningRate() > 0;
+                rate.add(m.step(), positive ? Math.log10(m.learningRate()) : m.learningRate());
             }
             trainLoss.add(m.step(), m.loss());
             trainAcc.add(m.step(), m.trainAccuracy());
@@ -115,7 +116,7 @@ public final class Charts {
         }
         plot.add(loss, 2);
         plot.add(acc, 2);
-        plot.add(ratePanel(rate, dots, positive && !rate.isEmpty()), 1);
+        plot.add(ratePanel(rate, dots, positive), 1);
         JFreeChart chart = new JFreeChart(null, TITLE, plot, true);
         chart.setTitle(new TextTitle(title, TITLE));
         chart.setBackgroundPaint(Color.WHITE);
@@ -125,17 +126,20 @@ public final class Charts {
         return chart;
     }
 
-    /** The learning rate of each point's step; its own colour, out of the legend (the axis names it). */
+    /**
+     * The learning rate of each point's step; its own colour, out of the legend (the axis names it). On a log scale
+     * when every rate is positive: the series holds log10 of the rates, ticks at whole decades labelled as rates
+     * (JFreeChart's LogAxis drew an empty panel for rates of 1e-46 and below: the very collapse this panel is for).
+     */
     private static XYPlot ratePanel(XYSeries rate, boolean dots, boolean logScale) {
-        ValueAxis y;
+        NumberAxis y = new NumberAxis(logScale ? "learning rate (log)" : "learning rate");
         if (logScale) {
-            LogAxis log = new LogAxis("learning rate");
-            log.setSmallestValue(Double.MIN_NORMAL);
-            y = log;
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            y.setAutoRangeMinimumSize(1);
+            y.setAutoRangeIncludesZero(false);
+            y.setNumberFormatOverride(new DecadeFormat());
         } else {
-            NumberAxis linear = new NumberAxis("learning rate");
-            linear.setAutoRangeIncludesZero(true);
-            y = linear;
+            y.setAutoRangeIncludesZero(true);
         }
         y.setLabelFont(LABEL);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, dots);
@@ -149,6 +153,28 @@ public final class Charts {
         p.setRangeGridlinePaint(GRID);
         p.setOutlinePaint(GRID);
         return p;
+    }
+
+    /** A tick at log10(rate) = d, labelled as the rate: 0.1, 0.001, 1e-46. */
+    private static final class DecadeFormat extends NumberFormat {
+        @Override
+        public StringBuffer format(double decade, StringBuffer to, FieldPosition at) {
+            long d = Math.round(decade);
+            if (d != decade || Math.abs(d) > 4) {
+                return to.append(d == decade ? "1e" + d : String.format(Locale.ROOT, "%.3g", Math.pow(10, decade)));
+            }
+            return to.append(BigDecimal.ONE.scaleByPowerOfTen((int) d).toPlainString());
+        }
+
+        @Override
+        public StringBuffer format(long decade, StringBuffer to, FieldPosition at) {
+            return format((double) decade, to, at);
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition at) {
+            throw new UnsupportedOperationException("tick labels are only written");
+        }
     }
 
     private static XYPlot panel(String axis, boolean dots, XYSeries train, XYSeries dev) {

@@ -119,6 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
                 : ckpt != null ? resume.toAbsolutePath().getParent()
                 : RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
         RunRecorder recorder = new RunRecorder(new RunDirectory(dir), provenance);
+        if (ckpt != null) {
+            recorder.carryBest(resume.toAbsolutePath().resolveSibling("best.ckpt"), trainer);
+        }
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",

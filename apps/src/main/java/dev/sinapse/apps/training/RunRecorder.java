@@ -2,6 +2,7 @@ package dev.sinapse.apps.training;
 
 import dev.sinapse.api.Param;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.RunDirectory;
 import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.files.AtomicFiles;
@@ -40,6 +41,27 @@ public final class RunRecorder implements Trainer.Listener {
 
     public Path metricsFile() {
         return run.dir().resolve("metrics.csv");
+    }
+
+    /**
+     * A run resumed into another directory takes its best.ckpt along when that file holds the trainer's best (same
+     * step), so the new directory has one even if no later evaluation beats it. An unreadable or other file is left.
+     */
+    public void carryBest(Path previous, Trainer t) {
+        Path mine = run.best().toAbsolutePath().normalize();
+        if (t.bestStep() < 0 || !Files.isRegularFile(previous) || Files.exists(mine)
+                || previous.toAbsolutePath().normalize().equals(mine)) {
+            return;
+        }
+        Checkpoint best;
+        try {
+            best = CheckpointFile.read(previous);
+        } catch (SinapseException e) {
+            return;
+        }
+        if (best.getBest().getStep() == t.bestStep() && best.getPosition().getStep() == t.bestStep()) {
+            run.saveBest(best);
+        }
     }
 
     @Override

@@ -217,6 +217,23 @@ class TrainingSemanticsTest {
     }
 
     @Test
+    void aRunResumedIntoAnotherDirectoryTakesItsBestCkptAlong() {
+        // min_delta 1: the first evaluation (step 1) stays the best, and nothing after the resume beats it
+        String[] sets = {"--set", "training.eval_every.steps=1", "--set", "training.early_stopping.patience=100",
+            "--set", "training.early_stopping.min_delta=1"};
+        trained(article, "carried-from", concat(sets, "--set", "training.epochs=3"));
+        Path other = tmp.resolve("carried-to");
+        Cli.Result r = Cli.run("train", "--quiet", "--resume", tmp.resolve("carried-from/last.ckpt").toString(),
+                "--out", other.toString(), "--set", "training.epochs=5");
+        assertThat(r.code()).as(r.err()).isZero();
+        Checkpoint best = CheckpointFile.read(other.resolve("best.ckpt"));
+        assertThat(best.getBest().getStep()).isEqualTo(1);
+        assertThat(best.getPosition().getStep()).isEqualTo(1);
+        assertThat(best.getParamsList()).isEqualTo(CheckpointFile.read(tmp.resolve("carried-from/best.ckpt")).getParamsList());
+        assertThat(CheckpointFile.read(other.resolve("last.ckpt")).getBest()).isEqualTo(best.getBest());
+    }
+
+    @Test
     void metricsCsvIsReplacedWholeOnResumeNotRewrittenInPlace() throws Exception {
         Path run = tmp.resolve("replaced");
         assertThat(train(article, run, "--set", "training.epochs=3", "--set", "training.log_every=1").code()).isZero();

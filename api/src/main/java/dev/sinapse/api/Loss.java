@@ -17,4 +17,14 @@ public interface Loss {
     default Optional<Matrix> gradientThroughSoftmax(Matrix A, int[] y) {
         return Optional.empty();
     }
+
+    /**
+     * The loss that reads {@code network}'s output: this one when it takes the output as it is, or the form that
+     * fits how the network ends (cross-entropy folds softmax in when the network ends in raw scores, as PyTorch's
+     * CrossEntropyLoss does). Called once the network is built, before any training or inference; fails with one
+     * line saying what to change when this loss cannot read that output. By default, this loss, for any output.
+     */
+    default Loss forOutputOf(Network network) {
+        return this;
+    }
 }

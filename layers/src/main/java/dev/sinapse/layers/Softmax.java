@@ -11,8 +11,7 @@ import dev.sinapse.api.SoftmaxOutput;
 /**
  * A = softmax(Z) row by row: A[i,j] = exp(Z[i,j] − max_k Z[i,k]) / Σ_k exp(Z[i,k] − max_k Z[i,k]).   Z, A: m × n.
  * Backward, the full Jacobian product: dZ = A ⊙ (dA − rowsum(dA ⊙ A)).
- * Subtracting the row max is on purpose: the tutorial's exp(Z)/Σexp(Z) overflows to ∞/∞ = NaN once a logit
- * passes ~88 in float32; shifted, every exp is ≤ 1 and the sum is ≥ 1. Cross-entropy skips this backward
+ * The forward is {@link SoftmaxOutput#softmax} (max-shifted, see there). Cross-entropy skips this backward
  * (see {@link SoftmaxOutput}) and uses (A − Y)/m directly.
  */
 final class Softmax implements SoftmaxOutput, SameSize {
@@ -31,25 +30,7 @@ final class Softmax implements SoftmaxOutput, SameSize {
     @Override
     public Matrix forward(Matrix Z, Pass pass) {
         Inputs.requireWidth(this, "softmax", Z);
-        int m = Z.rows(), n = Z.cols();
-        float[] z = Z.data();
-        Matrix A = new Matrix(m, n);
-        float[] a = A.data();
-        for (int i = 0; i < m; i++) {
-            int o = i * n;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, z[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                a[o + j] = (float) Math.exp(z[o + j] - max);
-                sum += a[o + j];
-            }
-            for (int j = 0; j < n; j++) {
-                a[o + j] = (float) (a[o + j] / sum);
-            }
-        }
+        Matrix A = SoftmaxOutput.softmax(Z);
         this.A = A;
         return A;
     }

@@ -10,8 +10,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Training progress. On a terminal, one live line redrawn in place with {@code \r}: step (and epoch when an epoch
- * has several steps), the last logged loss and accuracies, steps per second and the time left. Elsewhere (a file, a
- * pipe, CI logs), plain lines, one per logged step, like the tutorial's "Iteration: N" prints.
+ * has several steps), the last training loss and accuracy, the last dev loss and accuracy, steps per second and the
+ * time left; above it, a plain line kept for each evaluation, so the run's history stays on screen. Elsewhere (a
+ * file, a pipe, CI logs), plain lines, one per point of the history (log points, evaluations, the last step), like
+ * the tutorial's "Iteration: N" prints. Epochs read "epoch e/E" everywhere, e counted from 1
+ * ({@link Trainer#epochOf}); without a dev set the dev fields are left out.
  */
 public final class ConsoleReporter implements Trainer.Listener {
     /** Redraws between log points at most this often: a terminal need not be written 10,000 times a second. */
@@ -28,6 +31,7 @@ public final class ConsoleReporter implements Trainer.Listener {
     private int drawnLength;
     private boolean lineOpen;
     private Metrics last;
+    private Metrics lastEvaluated;
 
     /** Live when the JVM has a console (stdin and stdout are a terminal). */
     ConsoleReporter(PrintWriter out) {
@@ -52,6 +56,7 @@ public final class ConsoleReporter implements Trainer.Listener {
         startStep = t.step();
         lastDraw = startNanos - REDRAW_NANOS;
         last = t.history().isEmpty() ? null : t.history().get(t.history().size() - 1);
+        lastEvaluated = t.history().stream().filter(Metrics::evaluated).reduce((a, b) -> b).orElse(null);
     }
 
     @Override
@@ -67,15 +72,31 @@ public final class ConsoleReporter implements Trainer.Listener {
     @Override
     public void onLog(Trainer t, Metrics m) {
         last = m;
+        if (m.evaluated()) {
+            lastEvaluated = m;
+        }
         if (live) {
+            if (m.evaluated()) {
+                // kept: the live line is overwritten by this point, ended, and drawn again below it
+                String line = plainLine(t, m);
+                out.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())) + System.lineSeparator());
+                drawnLength = 0;
+                lineOpen = false;
+            }
             draw(t, clock.getAsLong());
             return;
         }
-        int w = Long.toString(t.totalSteps()).length();
-        out.printf(Locale.ROOT, "step %" + w + "d/%d  epoch %d  loss %.4f  train_acc %.4f  dev_loss %.4f  dev_acc %.4f  lr %.4g%n",
-                m.step(), t.totalSteps(), m.epoch(), m.loss(), m.trainAccuracy(), m.devLoss(), m.devAccuracy(),
-                m.learningRate());
+        out.println(plainLine(t, m));
         out.flush();
+    }
+
+    /** "step  40/500  epoch 40/500  loss 1.2345  train_acc 0.6543  dev_loss 1.3456  dev_acc 0.6420  lr 0.1". */
+    static String plainLine(Trainer t, Metrics m) {
+        int w = Long.toString(t.totalSteps()).length();
+        String dev = m.evaluated()
+                ? String.format(Locale.ROOT, "  dev_loss %.4f  dev_acc %.4f", m.devLoss(), m.devAccuracy()) : "";
+        return String.format(Locale.ROOT, "step %" + w + "d/%d  epoch %d/%d  loss %.4f  train_acc %.4f%s  lr %.4g",
+                m.step(), t.totalSteps(), m.epoch(), t.totalEpochs(), m.loss(), m.trainAccuracy(), dev, m.learningRate());
     }
 
     @Override
@@ -107,31 +128,35 @@ public final class ConsoleReporter implements Trainer.Listener {
     }
 
     /**
-     * "epoch 3/20 step 300/2000 15%  12 steps/s ETA 0:38  loss 0.512 acc 0.861 dev_acc 0.853", with whole fields
-     * dropped from the end to fit {@code width} − 1 columns: a line that wraps cannot be redrawn by {@code \r}.
-     * Progress comes first, so a narrow terminal loses the metrics, which metrics.csv keeps anyway.
+     * "epoch 3/20 step 300/2000 15% ETA 0:38  dev_loss 0.498 dev_acc 0.853  loss 0.512 acc 0.861  12 steps/s", with
+     * whole fields dropped from the end to fit {@code width} − 1 columns: a line that wraps cannot be redrawn by
+     * {@code \r}. Progress comes first, then the last evaluation, so an 80-column terminal keeps the dev numbers and
+     * a narrower one loses the metrics, which the kept lines and metrics.csv hold anyway.
      */
     String liveLine(Trainer t, long now) {
         long step = t.step(), total = t.totalSteps();
         List<String> fields = new ArrayList<>();
         String progress = String.format(Locale.ROOT, "step %d/%d %d%%", step, total, total == 0 ? 100 : step * 100 / total);
         if (t.batchesPerEpoch() > 1) {
-            progress = String.format(Locale.ROOT, "epoch %d/%d ", Math.min(t.epoch() + 1, t.totalEpochs()), t.totalEpochs()) + progress;
+            progress = String.format(Locale.ROOT, "epoch %d/%d ", t.epochOf(step), t.totalEpochs()) + progress;
         }
         fields.add(progress);
         double seconds = (now - startNanos) / 1e9;
         long done = step - startStep;
-        if (done > 0 && seconds > 0) {
-            double rate = done / seconds;
-            fields.add(String.format(Locale.ROOT, rate >= 10 ? "  %.0f steps/s" : "  %.1f steps/s", rate));
+        double rate = done > 0 && seconds > 0 ? done / seconds : 0;
+        if (rate > 0) {
             fields.add(" ETA " + duration((total - step) / rate));
+        }
+        if (lastEvaluated != null) {
+            fields.add(String.format(Locale.ROOT, "  dev_loss %.3f", lastEvaluated.devLoss()));
+            fields.add(String.format(Locale.ROOT, " dev_acc %.3f", lastEvaluated.devAccuracy()));
         }
         if (last != null) {
             fields.add(String.format(Locale.ROOT, "  loss %.3f", last.loss()));
             fields.add(String.format(Locale.ROOT, " acc %.3f", last.trainAccuracy()));
-            if (Double.isFinite(last.devAccuracy())) {
-                fields.add(String.format(Locale.ROOT, " dev_acc %.3f", last.devAccuracy()));
-            }
+        }
+        if (rate > 0) {
+            fields.add(String.format(Locale.ROOT, rate >= 10 ? "  %.0f steps/s" : "  %.1f steps/s", rate));
         }
         StringBuilder line = new StringBuilder();
         for (String f : fields) {

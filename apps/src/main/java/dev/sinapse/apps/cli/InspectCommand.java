@@ -14,6 +14,7 @@ import dev.sinapse.io.proto.Tensor;
 import dev.sinapse.io.proto.TrainingPosition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,10 +62,14 @@ public final class InspectCommand implements Callable<Integer> {
         }
         ListValue.Builder history = ListValue.newBuilder();
         for (MetricRecord m : c.getHistoryList()) {
-            history.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
+            Struct.Builder point = Struct.newBuilder()
                     .putFields("step", num(m.getStep())).putFields("epoch", num(m.getEpoch()))
-                    .putFields("loss", num(m.getLoss())).putFields("train_accuracy", num(m.getTrainAccuracy()))
-                    .putFields("dev_loss", num(m.getDevLoss())).putFields("dev_accuracy", num(m.getDevAccuracy()))
+                    .putFields("loss", num(m.getLoss())).putFields("train_accuracy", num(m.getTrainAccuracy()));
+            if (!Double.isNaN(m.getDevAccuracy())) {
+                // left out where the dev set was not evaluated
+                point.putFields("dev_loss", num(m.getDevLoss())).putFields("dev_accuracy", num(m.getDevAccuracy()));
+            }
+            history.addValues(Value.newBuilder().setStructValue(point
                     .putFields("learning_rate", num(m.getLearningRate()))
                     .putFields("elapsed_seconds", num(m.getElapsedSeconds()))));
         }
@@ -129,8 +134,12 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-" + w + "s  %13s %,10d%n", "total", "", total);
         if (c.getHistoryCount() > 0) {
             MetricRecord first = c.getHistory(0), last = c.getHistory(c.getHistoryCount() - 1);
-            out.printf(Locale.ROOT, "metrics         %d points; loss %.4f → %.4f; dev accuracy %.4f → %.4f%n", c.getHistoryCount(),
-                    first.getLoss(), last.getLoss(), first.getDevAccuracy(), last.getDevAccuracy());
+            // the dev accuracy of the first and last evaluations; none without a dev set
+            List<MetricRecord> evaluated = c.getHistoryList().stream().filter(m -> !Double.isNaN(m.getDevAccuracy())).toList();
+            String dev = evaluated.isEmpty() ? "" : String.format(Locale.ROOT, "; dev accuracy %.4f → %.4f",
+                    evaluated.get(0).getDevAccuracy(), evaluated.get(evaluated.size() - 1).getDevAccuracy());
+            out.printf(Locale.ROOT, "metrics         %d points; loss %.4f → %.4f%s%n", c.getHistoryCount(),
+                    first.getLoss(), last.getLoss(), dev);
         }
         if (c.hasBest()) {
             out.printf(Locale.ROOT, "best            %s %.4f at step %d%n", c.getBest().getMetric(), c.getBest().getValue(), c.getBest().getStep());

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
     /** Fields a resumed run may change: they do not alter the model, the data split or the random streams. */
     static final List<String> SAFE_ON_RESUME = List.of("training.epochs", "training.log_every", "training.threads",
-            "training.checkpoint_every_epochs", "training.keep_checkpoints", "training.early_stopping.", "data.path", "name");
+            "training.checkpoint_every_epochs", "training.keep_checkpoints", "training.eval_every.",
+            "training.early_stopping.", "data.path", "name");
 
     @Spec
     CommandSpec spec;
@@ -64,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final result.")
     boolean quiet;
 
-    @Option(names = "--log-every", paramLabel = "N", description = "Log (print, and add a metrics.csv row) every N steps; same as --set training.log_every=N.")
+    @Option(names = "--log-every", paramLabel = "N", description = "Print a line and add a metrics.csv row every N steps; same as --set training.log_every=N. Never changes the model: the dev set is evaluated every training.eval_every.")
     Integer logEvery;
 
     @Override
@@ -128,6 +129,9 @@ public final class TrainCommand implements Callable<Integer> {
                 : ckpt != null ? resume.toAbsolutePath().getParent()
                 : RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
         RunRecorder recorder = new RunRecorder(new RunDirectory(dir), provenance);
+        if (ckpt != null) {
+            recorder.carryBest(resume.toAbsolutePath().resolveSibling("best.ckpt"), trainer);
+        }
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
@@ -137,10 +141,15 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);
             out.printf(Locale.ROOT, "kernel: %s%n", trainer.kernel());
             if (ckpt != null) {
-                out.printf(Locale.ROOT, "resuming at step %d (epoch %d) from %s%n", trainer.step(), trainer.epoch(), resume);
+                out.printf(Locale.ROOT, "resuming at step %d (epoch %d/%d) from %s%n", trainer.step(), trainer.epochOf(trainer.step()),
+                        trainer.totalEpochs(), resume);
             }
             out.flush();
         }
+        trainer.learningRateWarning().ifPresent(w -> {
+            spec.commandLine().getErr().println("warning: " + w);
+            spec.commandLine().getErr().flush();
+        });
         Trainer.Listener reporter = quiet ? new Trainer.Listener() { } : new ConsoleReporter(out);
         Trainer.Listener both = new Trainer.Listener() {
             @Override
@@ -190,8 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
                 Path last = recorder.saveLast(trainer);
                 recorder.closeMetrics();
                 PrintWriter err = spec.commandLine().getErr();
-                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d); saved %s%nresume with: %s train --resume %s%n",
-                        trainer.step(), trainer.epoch(), last, SelfCommand.get(), last);
+                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d/%d); saved %s%nresume with: %s train --resume %s%n",
+                        trainer.step(), trainer.epochOf(trainer.step()), trainer.totalEpochs(), last, SelfCommand.get(), last);
                 err.flush();
                 return 130;
             }
@@ -220,15 +229,17 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "early stopping at step %d: no dev improvement in %d evaluations; best dev accuracy %.4f at step %d%n",
                     trainer.step(), loaded.experiment().getTraining().getEarlyStopping().getPatience(), trainer.bestDevAccuracy(), trainer.bestStep());
         }
-        out.printf(Locale.ROOT, "done: train accuracy %.4f, dev accuracy %.4f, %d steps in %.1f s; saved %s%n",
-                tr.accuracy(), dv.accuracy(), trainer.step(), trainer.elapsedSeconds(), recorder.dir().resolve("last.ckpt"));
+        String devAccuracy = dv.rows() > 0 ? String.format(Locale.ROOT, ", dev accuracy %.4f", dv.accuracy()) : "";
+        out.printf(Locale.ROOT, "done: train accuracy %.4f%s, %d steps in %.1f s; saved %s%n",
+                tr.accuracy(), devAccuracy, trainer.step(), trainer.elapsedSeconds(), recorder.dir().resolve("last.ckpt"));
         out.println(PlotCommand.afterTraining(recorder.metricsFile(), recorder.dir().resolve(PlotCommand.CURVES)));
         out.flush();
         return 0;
     }
 
     private Experiments.Loaded resumedConfig(Checkpoint ckpt) {
-        Experiment before = ckpt.getConfig();
+        // fields added since the checkpoint was written behave as they did then (eval_every: its log_every)
+        Experiment before = Checkpoints.experiment(ckpt);
         Experiments.Loaded l = Experiments.resolve(before, sets, Path.of("").toAbsolutePath(), resume.toString());
         for (String path : Overrides.changedPaths(before, l.experiment())) {
             boolean safe = SAFE_ON_RESUME.stream().anyMatch(s -> s.endsWith(".") ? path.startsWith(s) : path.equals(s));

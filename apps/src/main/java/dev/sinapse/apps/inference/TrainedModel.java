@@ -53,7 +53,8 @@ public final class TrainedModel {
         Loss loss;
         try {
             Options o = new Options("loss '" + e.getLoss().getType() + "'", e.getLoss().getOptionsMap());
-            loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(o);
+            // the form that reads this network's output: cross-entropy on raw scores folds softmax in
+            loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(o).forOutputOf(net);
         } catch (SinapseException x) {
             throw new SinapseException(ckpt + ": " + x.getMessage());
         }
@@ -108,29 +109,16 @@ public final class TrainedModel {
     }
 
     /**
-     * Class probabilities from the outputs: the outputs themselves when the network ends in softmax; otherwise
-     * (a network trained with mse on raw or sigmoid outputs, say) their softmax, so each row still sums to 1.
+     * Class probabilities from the outputs: the outputs themselves when the network ends in softmax; otherwise (raw
+     * scores trained with cross-entropy, which folds softmax into the loss, or mse outputs) their softmax, so each
+     * row still sums to 1.
      */
     public Matrix probabilities(Matrix outputs) {
         List<Layer> layers = network.layers();
         if (!layers.isEmpty() && layers.get(layers.size() - 1) instanceof SoftmaxOutput) {
             return outputs;
         }
-        Matrix P = new Matrix(outputs.rows(), outputs.cols());
-        for (int i = 0; i < outputs.rows(); i++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < outputs.cols(); k++) {
-                max = Math.max(max, outputs.get(i, k));
-            }
-            double sum = 0;
-            for (int k = 0; k < outputs.cols(); k++) {
-                sum += Math.exp(outputs.get(i, k) - max);
-            }
-            for (int k = 0; k < outputs.cols(); k++) {
-                P.set(i, k, (float) (Math.exp(outputs.get(i, k) - max) / sum));
-            }
-        }
-        return P;
+        return SoftmaxOutput.softmax(outputs);
     }
 
     /**

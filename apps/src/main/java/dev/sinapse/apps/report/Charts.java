@@ -11,6 +11,10 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +39,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * and the enlarged digit (plain Java2D: a grid of cells and a grid of pixels need no chart library).
  */
 public final class Charts {
-    public static final int CURVES_WIDTH = 900, CURVES_HEIGHT = 640;
+    public static final int CURVES_WIDTH = 900, CURVES_HEIGHT = 760;
     public static final int CELL = 52;
     public static final int CM_LEFT = 74, CM_TOP = 104, CM_RIGHT = 24, CM_BOTTOM = 48;
     public static final int DIGIT_SCALE = 10, DIGIT_PAD = 20;
@@ -55,12 +59,26 @@ public final class Charts {
     private Charts() {
     }
 
-    /** Loss (top) and accuracy (bottom) against steps, train and dev, sharing the step axis. */
+    /**
+     * Loss (top), accuracy (middle), train and dev, and the learning rate (bottom, on a log scale when every rate is
+     * positive, so a rate that collapses shows as a cliff), sharing the step axis.
+     */
     public static void curves(List<Metrics> history, String title, Path png) {
+        JFreeChart chart = curvesChart(history, title);
+        AtomicFiles.write(png, png.toString(), out -> ChartUtils.writeChartAsPNG(out, chart, CURVES_WIDTH, CURVES_HEIGHT));
+    }
+
+    /** The chart {@link #curves} draws. */
+    static JFreeChart curvesChart(List<Metrics> history, String title) {
         XYSeries trainLoss = new XYSeries("train"), devLoss = new XYSeries("dev");
         XYSeries trainAcc = new XYSeries("train"), devAcc = new XYSeries("dev");
+        XYSeries rate = new XYSeries("learning rate");
+        boolean positive = history.stream().allMatch(m -> m.learningRate() > 0 && Double.isFinite(m.learningRate()));
         Metrics best = null;
         for (Metrics m : history) {
+            if (Double.isFinite(m.learningRate())) {
+                rate.add(m.step(), positive ? Math.log10(m.learningRate()) : m.learningRate());
+            }
             trainLoss.add(m.step(), m.loss());
             trainAcc.add(m.step(), m.trainAccuracy());
             if (Double.isFinite(m.devAccuracy())) {
@@ -96,15 +114,67 @@ public final class Charts {
             mark.setLabelBackgroundColor(new Color(255, 255, 255, 0));
             acc.addDomainMarker(mark);
         }
-        plot.add(loss, 1);
-        plot.add(acc, 1);
+        plot.add(loss, 2);
+        plot.add(acc, 2);
+        plot.add(ratePanel(rate, dots, positive), 1);
         JFreeChart chart = new JFreeChart(null, TITLE, plot, true);
         chart.setTitle(new TextTitle(title, TITLE));
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(LABEL);
         chart.getLegend().setFrame(BlockBorder.NONE);
         chart.setPadding(new RectangleInsets(8, 8, 8, 16));
-        AtomicFiles.write(png, png.toString(), out -> ChartUtils.writeChartAsPNG(out, chart, CURVES_WIDTH, CURVES_HEIGHT));
+        return chart;
+    }
+
+    /**
+     * The learning rate of each point's step; its own colour, out of the legend (the axis names it). On a log scale
+     * when every rate is positive: the series holds log10 of the rates, ticks at whole decades labelled as rates
+     * (JFreeChart's LogAxis drew an empty panel for rates of 1e-46 and below: the very collapse this panel is for).
+     */
+    private static XYPlot ratePanel(XYSeries rate, boolean dots, boolean logScale) {
+        NumberAxis y = new NumberAxis(logScale ? "learning rate (log)" : "learning rate");
+        if (logScale) {
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            y.setAutoRangeMinimumSize(1);
+            y.setAutoRangeIncludesZero(false);
+            y.setNumberFormatOverride(new DecadeFormat());
+        } else {
+            y.setAutoRangeIncludesZero(true);
+        }
+        y.setLabelFont(LABEL);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, dots);
+        r.setSeriesPaint(0, MUTED);
+        r.setSeriesStroke(0, new BasicStroke(2f));
+        r.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));
+        r.setDefaultSeriesVisibleInLegend(false);
+        XYPlot p = new XYPlot(new XYSeriesCollection(rate), null, y, r);
+        p.setBackgroundPaint(Color.WHITE);
+        p.setDomainGridlinePaint(GRID);
+        p.setRangeGridlinePaint(GRID);
+        p.setOutlinePaint(GRID);
+        return p;
+    }
+
+    /** A tick at log10(rate) = d, labelled as the rate: 0.1, 0.001, 1e-46. */
+    private static final class DecadeFormat extends NumberFormat {
+        @Override
+        public StringBuffer format(double decade, StringBuffer to, FieldPosition at) {
+            long d = Math.round(decade);
+            if (d != decade || Math.abs(d) > 4) {
+                return to.append(d == decade ? "1e" + d : String.format(Locale.ROOT, "%.3g", Math.pow(10, decade)));
+            }
+            return to.append(BigDecimal.ONE.scaleByPowerOfTen((int) d).toPlainString());
+        }
+
+        @Override
+        public StringBuffer format(long decade, StringBuffer to, FieldPosition at) {
+            return format((double) decade, to, at);
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition at) {
+            throw new UnsupportedOperationException("tick labels are only written");
+        }
     }
 
     private static XYPlot panel(String axis, boolean dots, XYSeries train, XYSeries dev) {

@@ -10,14 +10,19 @@ import dev.sinapse.io.checkpoint.CheckpointFormat;
 import dev.sinapse.io.checkpoint.Tensors;
 import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.proto.BestMetric;
+import dev.sinapse.io.proto.Cadence;
 import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.EndOfRun;
+import dev.sinapse.io.proto.Experiment;
 import dev.sinapse.io.proto.MetricRecord;
 import dev.sinapse.io.proto.NamedState;
 import dev.sinapse.io.proto.OptimizerState;
 import dev.sinapse.io.proto.Provenance;
 import dev.sinapse.io.proto.RngState;
+import dev.sinapse.io.proto.ScheduleUnit;
 import dev.sinapse.io.proto.Tensor;
 import dev.sinapse.io.proto.TrainerState;
+import dev.sinapse.io.proto.TrainingConfig;
 import dev.sinapse.io.proto.TrainingPosition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +72,12 @@ public final class Checkpoints {
         for (Metrics m : s.history()) {
             c.addHistory(MetricRecord.newBuilder().setStep(m.step()).setEpoch(m.epoch()).setLoss(m.loss())
                     .setTrainAccuracy(m.trainAccuracy()).setDevLoss(m.devLoss()).setDevAccuracy(m.devAccuracy())
-                    .setLearningRate(m.learningRate()).setElapsedSeconds(m.elapsedSeconds()));
+                    .setLearningRate(m.learningRate()).setElapsedSeconds(m.elapsedSeconds())
+                    .setEndOfRun(switch (m.atEnd()) {
+                        case NO -> EndOfRun.ON_CADENCE;
+                        case EVALUATION -> EndOfRun.EVALUATION_AT_END;
+                        case POINT -> EndOfRun.POINT_AT_END;
+                    }));
         }
         if (s.best() != null) {
             c.setBest(BestMetric.newBuilder().setMetric("dev_accuracy").setValue(s.best().devAccuracy()).setStep(s.best().step()));
@@ -86,6 +96,34 @@ public final class Checkpoints {
             }
         }
         return c.setTrainer(ts).build();
+    }
+
+    /**
+     * The run as best.ckpt when its best is {@code m}, an evaluation made because the run ended before any on the
+     * eval_every cadence: the weights are those evaluated, and the file's best says so (the trainer's own best,
+     * which early stopping follows, stays unset).
+     */
+    public static Checkpoint snapshotEvaluatedAtEnd(Trainer t, Provenance provenance, Metrics m) {
+        return snapshot(t, provenance).toBuilder()
+                .setBest(BestMetric.newBuilder().setMetric("dev_accuracy").setValue(m.devAccuracy()).setStep(m.step()))
+                .build();
+    }
+
+    /**
+     * The experiment a checkpoint resumes, its fields added since it was written filled as they behaved then: a
+     * run from before training.eval_every evaluated at every log point, and counted its schedule in steps.
+     */
+    public static Experiment experiment(Checkpoint c) {
+        Experiment e = c.getConfig();
+        Experiment.Builder b = e.toBuilder();
+        TrainingConfig t = e.getTraining();
+        if (t.getEvalEvery().getEveryCase() == Cadence.EveryCase.EVERY_NOT_SET && t.hasLogEvery()) {
+            b.getTrainingBuilder().setEvalEvery(Cadence.newBuilder().setSteps(t.getLogEvery()));
+        }
+        if (e.getOptimizer().getSchedule().getUnit() == ScheduleUnit.SCHEDULE_UNIT_UNSPECIFIED) {
+            b.getOptimizerBuilder().getScheduleBuilder().setUnit(ScheduleUnit.STEPS);
+        }
+        return b.build();
     }
 
     private static List<Tensor> params(List<Param> ps) {
@@ -132,7 +170,11 @@ public final class Checkpoints {
         List<Metrics> history = new ArrayList<>();
         for (MetricRecord m : c.getHistoryList()) {
             history.add(new Metrics(m.getStep(), m.getEpoch(), m.getLoss(), m.getTrainAccuracy(), m.getDevLoss(),
-                    m.getDevAccuracy(), m.getLearningRate(), m.getElapsedSeconds()));
+                    m.getDevAccuracy(), m.getLearningRate(), m.getElapsedSeconds(), switch (m.getEndOfRun()) {
+                        case EVALUATION_AT_END -> Metrics.AtEnd.EVALUATION;
+                        case POINT_AT_END -> Metrics.AtEnd.POINT;
+                        default -> Metrics.AtEnd.NO;
+                    }));
         }
         TrainingState.Best best = c.hasBest() ? new TrainingState.Best(c.getBest().getValue(), c.getBest().getStep()) : null;
         TrainerState ts = c.getFormatVersion() >= 2 ? c.getTrainer() : trainerOfFormat1(c, file);

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Reads a run's metrics.csv back (as {@link RunRecorder} writes it). Columns are found by their header names, so a
- * file with extra columns, or from before a column was added, still reads; a missing column reads as NaN.
+ * file with extra columns, or from before a column was added, still reads; a missing column, or an empty cell of an
+ * optional column (the dev cells of a row without an evaluation), reads as NaN.
  */
 public final class MetricsCsv {
     private static final List<String> REQUIRED = List.of("step", "loss", "train_accuracy");
@@ -64,7 +65,7 @@ public final class MetricsCsv {
     }
 
     private static double orNaN(String[] cells, Map<String, Integer> col, String name, Path file, long line) {
-        return col.containsKey(name) ? number(cells, col, name, file, line) : Double.NaN;
+        return col.containsKey(name) && !cells[col.get(name)].isBlank() ? number(cells, col, name, file, line) : Double.NaN;
     }
 
     private static double number(String[] cells, Map<String, Integer> col, String name, Path file, long line) {

@@ -2,21 +2,27 @@ package dev.sinapse.apps.training;
 
 import dev.sinapse.api.Param;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.RunDirectory;
 import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.files.AtomicFiles;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Provenance;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a run directory as training goes: the resolved config, metrics.csv (a row per logged step),
- * best.ckpt on every new best dev accuracy, last.ckpt every checkpoint_every_epochs epochs and at the end,
- * numbered checkpoints keeping the last K.
+ * Writes a run directory as training goes: the resolved config, metrics.csv (a row per point of the history: every
+ * log point, every evaluation, the last step), best.ckpt on every new best dev accuracy, last.ckpt every
+ * checkpoint_every_epochs epochs and at the end, numbered checkpoints keeping the last K. best.ckpt holds the
+ * weights of the evaluation its best names; a run with a dev set that ends before its first evaluation on the
+ * eval_every cadence gets the one made at its last step.
  */
 public final class RunRecorder implements Trainer.Listener {
     private final RunDirectory run;
@@ -37,20 +43,42 @@ public final class RunRecorder implements Trainer.Listener {
         return run.dir().resolve("metrics.csv");
     }
 
+    /**
+     * A run resumed into another directory takes its best.ckpt along when that file holds the trainer's best (same
+     * step), so the new directory has one even if no later evaluation beats it. An unreadable or other file is left.
+     */
+    public void carryBest(Path previous, Trainer t) {
+        Path mine = run.best().toAbsolutePath().normalize();
+        if (t.bestStep() < 0 || !Files.isRegularFile(previous) || Files.exists(mine)
+                || previous.toAbsolutePath().normalize().equals(mine)) {
+            return;
+        }
+        Checkpoint best;
+        try {
+            best = CheckpointFile.read(previous);
+        } catch (SinapseException e) {
+            return;
+        }
+        if (best.getBest().getStep() == t.bestStep() && best.getPosition().getStep() == t.bestStep()) {
+            run.saveBest(best);
+        }
+    }
+
     @Override
     public void onStart(Trainer t) {
         run.writeConfig(ConfigFiles.toText(t.experiment()));
-        try {
-            // rewritten from the history, so a resumed run's file has exactly the rows of its checkpoint
-            metrics = Files.newBufferedWriter(metricsFile(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            metrics.write(Metrics.CSV_HEADER);
-            metrics.newLine();
+        // rewritten from the history, so a resumed run's file has exactly the rows of its checkpoint; whole or not at
+        // all, so a crash here leaves the earlier file rather than a cut one
+        AtomicFiles.write(metricsFile(), metricsFile().toString(), out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            w.write(Metrics.CSV_HEADER + "\n");
             for (Metrics m : t.history()) {
-                metrics.write(m.csvRow());
-                metrics.newLine();
+                w.write(m.csvRow() + "\n");
             }
-            metrics.flush();
+            w.flush();
+        });
+        try {
+            metrics = Files.newBufferedWriter(metricsFile(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new SinapseException("cannot write " + metricsFile() + ": " + e.getMessage());
         }
@@ -66,8 +94,10 @@ public final class RunRecorder implements Trainer.Listener {
             } catch (IOException e) {
                 throw new SinapseException("cannot write " + metricsFile() + ": " + e.getMessage());
             }
-            if (t.lastLogWasBest()) {
+            if (t.lastPointSetBest()) {
                 run.saveBest(finiteSnapshot(t));
+            } else if (m.atEnd() != Metrics.AtEnd.NO && m.evaluated() && t.bestStep() < 0) {
+                run.saveBest(finite(t, () -> Checkpoints.snapshotEvaluatedAtEnd(t, provenance, m)));
             }
         });
     }
@@ -120,13 +150,17 @@ public final class RunRecorder implements Trainer.Listener {
      * previous files stay as they were.
      */
     private Checkpoint finiteSnapshot(Trainer t) {
+        return finite(t, () -> Checkpoints.snapshot(t, provenance));
+    }
+
+    private Checkpoint finite(Trainer t, java.util.function.Supplier<Checkpoint> snapshot) {
         for (Param p : t.network().params()) {
             if (!p.value().allFinite()) {
                 throw new SinapseException("training diverged at step " + t.step() + ": parameter '" + p.name()
                         + "' is no longer finite; lower optimizer.learning_rate or set training.clip_norm; " + lastGood());
             }
         }
-        return Checkpoints.snapshot(t, provenance);
+        return snapshot.get();
     }
 
     /** Where the last good state is, for a divergence message: the file this run last saved, or none yet. */

@@ -15,7 +15,9 @@ import dev.sinapse.api.Schedule;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.inference.Models;
 import dev.sinapse.io.config.Experiments.Split;
+import dev.sinapse.io.proto.Cadence;
 import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.io.proto.ScheduleUnit;
 import dev.sinapse.io.proto.TrainingConfig;
 import dev.sinapse.kernels.BatchKernel;
 import dev.sinapse.kernels.Kernels;
@@ -23,12 +25,17 @@ import dev.sinapse.kernels.ParallelCompute;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The training loop: epochs of shuffled mini-batches (or one full batch per epoch), forward and backward through
- * the chosen {@link BatchKernel}, weight decay and clipping, one optimizer step, and every {@code log_every} steps
- * a metrics point with the dev set evaluated. Its position, generators, sums, history and early-stopping counters
- * are private: {@link #state()} gives them as one value and {@link #restore} takes one back.
+ * the chosen {@link BatchKernel}, weight decay and clipping, one optimizer step. Two cadences of their own:
+ * {@code eval_every} evaluates the dev set (early stopping's patience and the best count these evaluations), and
+ * {@code log_every} only adds points to the history, so it never changes the model. Each point (a metrics.csv row)
+ * averages the training loss over the steps since the previous one; the last step of a run always makes one, with
+ * a dev evaluation. Its position, generators, sums, history and early-stopping counters are private:
+ * {@link #state()} gives them as one value and {@link #restore} takes one back.
  */
 public final class Trainer {
     /** Called as training goes; the console reporter and the checkpoint writer implement it. */
@@ -88,6 +95,9 @@ public final class Trainer {
     private long seenSum;
     private int[] identityOrder;
 
+    /** A learning rate below this fraction of the base rate counts as collapsed ({@link #learningRateWarning}). */
+    public static final double COLLAPSED = 1e-6;
+
     private Trainer(Experiment experiment, Network network, Loss loss, Optimizer optimizer, Schedule schedule,
             Split split, Kernels kernels, int threads, Rng shuffleRng, Rng dropoutRng) {
         this.experiment = experiment;
@@ -125,6 +135,8 @@ public final class Trainer {
         Options lossOptions = new Options("loss '" + e.getLoss().getType() + "'", e.getLoss().getOptionsMap());
         Loss loss = registries.losses().get(e.getLoss().getType(), "loss.type").create(lossOptions);
         lossOptions.requireAllUsed();
+        // the form of the loss that reads this network's output, or a refusal saying what to change
+        loss = loss.forOutputOf(net);
         Options optOptions = new Options("optimizer '" + e.getOptimizer().getType() + "'", e.getOptimizer().getOptionsMap());
         Optimizer opt = registries.optimizers().get(e.getOptimizer().getType(), "optimizer.type").create(optOptions);
         optOptions.requireAllUsed();
@@ -141,6 +153,12 @@ public final class Trainer {
             throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
                     + split.train().source() + " has labels up to " + (classes - 1) + "; give the last dense layer units: "
                     + classes);
+        }
+        if (net.outputSize() > classes) {
+            // an output no label ever asks for is a score that training only pushes down: a mistake in the config
+            throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
+                    + split.train().source() + " has " + classes + " classes (labels 0.." + (classes - 1)
+                    + "); give the last dense layer units: " + classes);
         }
         return new Trainer(e, net, loss, opt, schedule, split, kernels, threads, shuffle, dropout);
     }
@@ -229,14 +247,52 @@ public final class Trainer {
         return (long) totalEpochs() * batchesPerEpoch();
     }
 
+    /**
+     * The epoch that step {@code s} (counted from 1) belongs to, counted from 1: steps 1..B are epoch 1 when an
+     * epoch is B steps, so at an epoch's last step it is the number of epochs completed. 1 before the first step.
+     * Progress lines, metrics.csv and the checkpoint's history all number epochs this way.
+     */
+    public long epochOf(long s) {
+        return s <= 0 ? 1 : (s - 1) / batchesPerEpoch() + 1;
+    }
+
+    /**
+     * The rate of step t (from 0): the schedule at t, or at the epochs completed before step t when
+     * optimizer.schedule.unit is EPOCHS, times the linear warm-up (counted in steps) while t < warmup_steps.
+     */
     public double learningRate(long t) {
         double base = experiment.getOptimizer().getLearningRate();
-        double rate = schedule.rate(t, base);
+        boolean epochs = experiment.getOptimizer().getSchedule().getUnit() == ScheduleUnit.EPOCHS;
+        double rate = schedule.rate(epochs ? t / batchesPerEpoch() : t, base);
         long warmup = experiment.getOptimizer().getSchedule().getWarmupSteps();
         if (warmup > 0 && t < warmup) {
             rate *= (t + 1) / (double) warmup;
         }
         return rate;
+    }
+
+    /**
+     * One line when the schedule drives the rate below {@link #COLLAPSED} of its base before the last 1% of the
+     * run's steps (cosine annealing to 0 gets there in its last steps by design), typically options meant in epochs
+     * read as steps; empty otherwise. Looks at up to 100,000 steps spread over the run.
+     */
+    public Optional<String> learningRateWarning() {
+        double base = experiment.getOptimizer().getLearningRate();
+        long total = totalSteps();
+        long until = total - Math.max(1, total / 100);
+        long stride = Math.max(1, until / 100_000);
+        for (long t = 0; t < until; t += stride) {
+            if (learningRate(t) < base * COLLAPSED) {
+                var sc = experiment.getOptimizer().getSchedule();
+                boolean steps = sc.getUnit() != ScheduleUnit.EPOCHS;
+                return Optional.of(String.format(Locale.ROOT,
+                        "the learning rate falls below 1e-6 of its start from step %d of %d (%.3g, and %.3g at the last"
+                                + " step): optimizer.schedule '%s' counts %s%s", t + 1, total, learningRate(t),
+                        learningRate(total - 1), sc.getType(), steps ? "steps" : "epochs",
+                        steps ? "; if its options were meant in epochs, set optimizer.schedule.unit: EPOCHS" : ""));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Everything to continue this run exactly, as one value (the model and optimizer slots aside). */
@@ -278,8 +334,6 @@ public final class Trainer {
         batchInEpoch = s.batchInEpoch();
         shuffleRng.restore(s.shuffleRng());
         dropoutRng.restore(s.dropoutRng());
-        history.clear();
-        history.addAll(s.history());
         bestDevAccuracy = s.best() == null ? Double.NEGATIVE_INFINITY : s.best().devAccuracy();
         bestStep = s.best() == null ? -1 : s.best().step();
         evaluationsWithoutImprovement = s.evaluationsWithoutImprovement();
@@ -291,6 +345,15 @@ public final class Trainer {
         elapsedBefore = s.elapsedSeconds();
         // a finished run resumed with more epochs goes on; one that stopped early stays stopped
         finished = s.finished() && (stoppedEarly || epoch >= totalEpochs());
+        history.clear();
+        for (Metrics m : s.history()) {
+            // going on, the points of the old end are taken back: the run's history is then the straight run's
+            if (finished || m.atEnd() == Metrics.AtEnd.NO) {
+                history.add(m);
+            } else if (m.atEnd() == Metrics.AtEnd.EVALUATION) {
+                history.add(m.withoutEvaluation());
+            }
+        }
     }
 
     /**
@@ -363,17 +426,11 @@ public final class Trainer {
                     batchInEpoch = 0;
                 }
                 boolean lastStep = epochDone && epoch >= tc.getEpochs();
-                if (step % tc.getLogEvery() == 0) {
-                    Metrics m = logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, true);
-                    if (earlyStop(tc)) {
-                        stoppedEarly = true;
-                        finished = true;
-                    }
+                boolean logDue = step % tc.getLogEvery() == 0;
+                boolean evalDue = dev.size() > 0 && evaluationDue(tc.getEvalEvery(), epochDone);
+                if (logDue || evalDue || lastStep) {
+                    Metrics m = point(elapsedBefore + (System.nanoTime() - started) / 1e9, logDue, evalDue, lastStep);
                     listener.onLog(this, m);
-                } else if (lastStep) {
-                    // shown and written to metrics.csv, but kept out of the history and the running sums, so
-                    // a run split in two has exactly the history of the same run done in one go
-                    listener.onLog(this, logPoint(elapsedBefore + (System.nanoTime() - started) / 1e9, false));
                 }
                 listener.onStep(this);
                 if (epochDone) {
@@ -440,21 +497,43 @@ public final class Trainer {
         return r;
     }
 
-    private Metrics logPoint(double elapsed, boolean record) {
-        double trainLoss = lossSum / seenSum, trainAcc = correctSum / (double) seenSum;
-        Evaluation ev = evaluate(dev);
-        Metrics m = new Metrics(step, epoch, trainLoss, trainAcc, ev.loss(), ev.accuracy(), learningRate(step - 1), elapsed);
-        if (record) {
+    /** Whether the dev set is evaluated after this step: every N steps, or at the end of every N-th epoch. */
+    private boolean evaluationDue(Cadence every, boolean epochDone) {
+        return switch (every.getEveryCase()) {
+            case STEPS -> step % every.getSteps() == 0;
+            case EPOCHS -> epochDone && epoch % every.getEpochs() == 0;
+            case EVERY_NOT_SET -> false;
+        };
+    }
+
+    /**
+     * The point of this step, added to the history. On a cadence (a log point, an evaluation), it restarts the
+     * training sums, and an evaluation counts for the best and for early stopping. At the last step off the
+     * cadences, the dev set is evaluated all the same, but for the record only: that evaluation, and a point off
+     * the log cadence too, leave the sums, the best and the patience as they were, so a run resumed with more
+     * epochs goes on exactly as the straight run (and {@link #restore} takes them back).
+     */
+    private Metrics point(double elapsed, boolean logDue, boolean evalDue, boolean lastStep) {
+        boolean onCadence = logDue || evalDue;
+        boolean evaluate = dev.size() > 0 && (evalDue || lastStep);
+        Evaluation ev = evaluate ? evaluate(dev) : new Evaluation(Double.NaN, Double.NaN, 0);
+        Metrics.AtEnd atEnd = !onCadence ? Metrics.AtEnd.POINT : evaluate && !evalDue ? Metrics.AtEnd.EVALUATION : Metrics.AtEnd.NO;
+        Metrics m = new Metrics(step, epochOf(step), lossSum / seenSum, correctSum / (double) seenSum, ev.loss(),
+                ev.accuracy(), learningRate(step - 1), elapsed, atEnd);
+        history.add(m);
+        if (onCadence) {
             lossSum = 0;
             correctSum = 0;
             seenSum = 0;
-            history.add(m);
+        }
+        if (evalDue && earlyStop(experiment.getTraining(), m)) {
+            stoppedEarly = true;
+            finished = true;
         }
         return m;
     }
 
-    private boolean earlyStop(TrainingConfig tc) {
-        Metrics m = history.get(history.size() - 1);
+    private boolean earlyStop(TrainingConfig tc, Metrics m) {
         double minDelta = tc.getEarlyStopping().getMinDelta();
         if (m.devAccuracy() > bestDevAccuracy + minDelta || bestStep < 0) {
             bestDevAccuracy = m.devAccuracy();
@@ -473,8 +552,8 @@ public final class Trainer {
         return patience > 0 && evaluationsWithoutImprovement >= patience;
     }
 
-    /** True when the last log point set a new best dev accuracy. */
-    public boolean lastLogWasBest() {
+    /** True when the last point of the history is an evaluation that set a new best dev accuracy. */
+    public boolean lastPointSetBest() {
         return !history.isEmpty() && bestStep == history.get(history.size() - 1).step();
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Everything a run must save, besides the model and the optimizer's slots, to continue bit-exactly: where it is,
- * the random streams, the running sums of the next log point, the best evaluation and early stopping, the time
+ * the random streams, the running sums of the next point, the best evaluation and early stopping, the time
  * spent, and which kernel's rounding it follows. {@link Trainer#state()} gives it and {@link Trainer#restore}
  * takes it; {@link Checkpoints} maps it to and from the checkpoint message. A value: nobody reaches into the
  * trainer's fields.
@@ -17,11 +17,11 @@ import java.util.List;
  * @param epochOrder the current epoch's row order when stopped mid-epoch, else null
  * @param shuffleRng the state of the generator that shuffles each epoch
  * @param dropoutRng the state of the generator of dropout masks
- * @param history every recorded log point
- * @param best the best dev accuracy so far and its step, or null before the first log point
- * @param evaluationsWithoutImprovement log points since the best, for early stopping's patience
+ * @param history every point made so far (log points, evaluations, and the end of a finished run)
+ * @param best the best dev accuracy so far and its step, or null before the first evaluation
+ * @param evaluationsWithoutImprovement evaluations since the best, for early stopping's patience
  * @param bestParams the best weights, kept only when early stopping restores them, else null
- * @param pending the sums since the last log point, so the next point averages the same steps
+ * @param pending the sums since the last point on a cadence, so the next point averages the same steps
  * @param finished whether the run has ended
  * @param stoppedEarly whether it ended by early stopping
  * @param elapsedSeconds training time before this process
@@ -46,7 +46,7 @@ public record TrainingState(long epoch, long step, int batchInEpoch, int[] epoch
     public record Best(double devAccuracy, long step) {
     }
 
-    /** Loss summed over rows, rows classified right, and rows, since the last log point. */
+    /** Loss summed over rows, rows classified right, and rows, since the last point on a cadence. */
     public record Pending(double lossSum, long correct, long rows) {
         public static final Pending NONE = new Pending(0, 0, 0);
     }

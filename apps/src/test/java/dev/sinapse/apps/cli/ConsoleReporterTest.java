@@ -37,19 +37,24 @@ class ConsoleReporterTest {
     }
 
     @Test
-    void onATerminalOneLineIsRedrawnInPlaceWithStepLossSpeedAndEta() throws Exception {
+    void onATerminalOneLineIsRedrawnInPlaceAndALineIsKeptPerEvaluation() throws Exception {
+        // 20 full-batch steps, a point every 5, the article's evaluation every 10 steps
         String out = train(true, "training.epochs=20", "training.log_every=5");
         assertThat(out).endsWith("\n");
-        assertThat(out.chars().filter(c -> c == '\n').count()).as("one line, ended once at the end").isEqualTo(1);
-        String[] frames = out.strip().split("\r");
-        assertThat(frames.length).isGreaterThan(4);
+        List<String> lines = List.of(out.split("\n"));
+        assertThat(lines).as("a kept line at the evaluations of steps 10 and 20, then the live line, ended once at the end").hasSize(3);
+        assertThat(lastFrame(lines.get(0))).matches("step 10/20  epoch 10/20  loss \\d\\.\\d{4}  train_acc \\d\\.\\d{4}"
+                + "  dev_loss \\d\\.\\d{4}  dev_acc \\d\\.\\d{4}  lr 0\\.1000\\s*");
+        assertThat(lastFrame(lines.get(1))).startsWith("step 20/20  epoch 20/20  loss ");
+        String[] frames = lines.get(2).split("\r");
         String last = frames[frames.length - 1].strip();
-        assertThat(last).startsWith("step 20/20 100%").contains("steps/s ETA 0:00").containsPattern("loss \\d\\.\\d{3} acc \\d\\.\\d{3} dev_acc \\d\\.\\d{3}");
-        // every frame fits an 80-column terminal, and a shorter frame blanks out the longer one before it
+        // the last dev loss and accuracy stay on the live line
+        assertThat(last).matches("step 20/20 100% ETA 0:00  dev_loss \\d\\.\\d{3} dev_acc \\d\\.\\d{3}  loss \\d\\.\\d{3} acc \\d\\.\\d{3}");
+        // every live frame fits an 80-column terminal, and a shorter frame blanks out the longer one before it
         for (int i = 1; i < frames.length; i++) {
             assertThat(frames[i].length()).isLessThan(80).isGreaterThanOrEqualTo(frames[i - 1].stripTrailing().length());
         }
-        assertThat(Arrays.stream(frames).anyMatch(f -> f.matches("step (1|2|3|4|6|7|8|9)/20 .*"))).as("redrawn between log points").isTrue();
+        assertThat(out.split("\r")).as("redrawn between points").anyMatch(f -> f.matches("step (1|2|3|4|6|7|8|9)/20 .*"));
     }
 
     @Test
@@ -60,19 +65,50 @@ class ConsoleReporterTest {
     }
 
     @Test
+    void epochsAreNumberedAlikeOnATerminalAndInAPipe() throws Exception {
+        // 2 steps an epoch; step 1 belongs to epoch 1 and step 3 to epoch 2, in both modes
+        String pipe = train(false, "training.epochs=2", "training.batch_size=50", "training.log_every=1");
+        assertThat(pipe.lines().toList()).extracting(l -> l.substring(0, l.indexOf("  loss")))
+                .containsExactly("step 1/4  epoch 1/2", "step 2/4  epoch 1/2", "step 3/4  epoch 2/2", "step 4/4  epoch 2/2");
+        String live = train(true, "training.epochs=2", "training.batch_size=50", "training.log_every=1");
+        assertThat(live.split("\r")).anyMatch(f -> f.startsWith("epoch 1/2 step 1/4 "))
+                .anyMatch(f -> f.startsWith("epoch 2/2 step 3/4 ")).noneMatch(f -> f.startsWith("epoch 2/2 step 2/4 "));
+    }
+
+    @Test
+    void withoutADevSetTheDevFieldsAreLeftOutNotPrintedAsNaN() throws Exception {
+        String pipe = train(false, "training.epochs=20", "training.log_every=5", "data.dev_rows=0");
+        assertThat(pipe.lines().toList()).hasSize(4).allMatch(l -> l.matches("step (\\s5|10|15|20)/20  epoch \\d+/20  loss \\S+  train_acc \\S+  lr \\S+"));
+        String live = train(true, "training.epochs=20", "training.log_every=5", "data.dev_rows=0");
+        assertThat(live).doesNotContain("NaN").doesNotContain("dev");
+        assertThat(live.chars().filter(c -> c == '\n').count()).as("no evaluation, no kept line").isEqualTo(1);
+    }
+
+    @Test
     void aNarrowTerminalLosesWholeFieldsFromTheEndNotHalfWords() throws Exception {
         String out = train(true, 40, "training.epochs=20", "training.log_every=5");
-        String[] frames = out.strip().split("\r");
+        String[] lines = out.split("\n");
+        String[] frames = lines[lines.length - 1].split("\r");
         String last = frames[frames.length - 1].strip();
-        assertThat(last).matches("step 20/20 100%  \\d+ steps/s ETA 0:00");
+        assertThat(last).matches("step 20/20 100% ETA 0:00");
         assertThat(frames).allMatch(f -> f.length() < 40);
     }
 
     @Test
-    void elsewherePlainLinesOnePerLoggedStep() throws Exception {
-        String out = train(false, "training.epochs=20", "training.log_every=5");
+    void elsewherePlainLinesOnePerPoint() throws Exception {
+        // points every 5 steps; the evaluations (every 10) fall on them
+        String out = train(false, "training.epochs=20", "training.log_every=5", "training.eval_every.steps=4");
         assertThat(out).doesNotContain("\r");
-        assertThat(out.lines().toList()).hasSize(4).allMatch(l -> l.matches("step (\\s5|10|15|20)/20  epoch \\d+  loss .*"));
+        List<String> lines = out.lines().toList();
+        assertThat(lines).extracting(l -> l.substring(0, l.indexOf('/')))
+                .containsExactly("step  4", "step  5", "step  8", "step 10", "step 12", "step 15", "step 16", "step 20");
+        assertThat(lines).filteredOn(l -> l.contains("dev_acc")).extracting(l -> l.substring(0, l.indexOf('/')))
+                .containsExactly("step  4", "step  8", "step 12", "step 16", "step 20");
+    }
+
+    private static String lastFrame(String line) {
+        String[] frames = line.split("\r");
+        return frames[frames.length - 1];
     }
 
     @Test

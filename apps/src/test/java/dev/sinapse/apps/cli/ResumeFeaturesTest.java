@@ -141,6 +141,7 @@ class ResumeFeaturesTest {
                   batch_size: 32
                   seed: 3
                   log_every: 5
+                  eval_every { steps: 5 }
                   early_stopping { patience: %d min_delta: %s }
                 }
                 """.formatted(EPOCHS, patience, minDelta));

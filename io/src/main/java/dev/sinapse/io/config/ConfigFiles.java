@@ -5,12 +5,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.util.JsonFormat;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.proto.Cadence;
 import dev.sinapse.io.proto.DataConfig;
 import dev.sinapse.io.proto.EarlyStopping;
 import dev.sinapse.io.proto.Experiment;
 import dev.sinapse.io.proto.LayerConfig;
 import dev.sinapse.io.proto.NetworkConfig;
 import dev.sinapse.io.proto.OptimizerConfig;
+import dev.sinapse.io.proto.ScheduleUnit;
 import dev.sinapse.io.proto.TrainingConfig;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -187,12 +189,19 @@ public final class ConfigFiles {
         if (optimizer.getScheduleBuilder().getType().isEmpty()) {
             optimizer.getScheduleBuilder().setType("constant");
         }
+        if (optimizer.getScheduleBuilder().getUnit() == ScheduleUnit.SCHEDULE_UNIT_UNSPECIFIED) {
+            optimizer.getScheduleBuilder().setUnit(ScheduleUnit.STEPS);
+        }
         TrainingConfig.Builder training = b.getTrainingBuilder();
         if (!training.hasEpochs()) {
             training.setEpochs(1);
         }
         if (!training.hasLogEvery()) {
             training.setLogEvery(10);
+        }
+        if (training.getEvalEvery().getEveryCase() == Cadence.EveryCase.EVERY_NOT_SET) {
+            // its own setting, not the log cadence: --log-every must never change the model
+            training.setEvalEvery(Cadence.newBuilder().setEpochs(1));
         }
         // Not `optional` in the schema, so an explicit 0 cannot be told from absent: 0 means the default, every
         // epoch; in full batch an epoch is a single step, and saving after each one took a fifth of the article's run
@@ -235,6 +244,15 @@ public final class ConfigFiles {
         atLeast(training.getEpochs(), 1, "training.epochs", "a positive integer");
         atLeast(training.getBatchSize(), 0, "training.batch_size", "0 (full batch) or a positive integer");
         atLeast(training.getLogEvery(), 1, "training.log_every", "a positive integer");
+        Cadence eval = training.getEvalEvery();
+        if (eval.getEveryCase() == Cadence.EveryCase.STEPS) {
+            atLeast(eval.getSteps(), 1, "training.eval_every.steps", "a positive integer");
+        } else {
+            atLeast(eval.getEpochs(), 1, "training.eval_every.epochs", "a positive integer");
+        }
+        if (e.getOptimizer().getSchedule().getUnit() == ScheduleUnit.UNRECOGNIZED) {
+            throw new SinapseException("optimizer.schedule.unit must be STEPS or EPOCHS");
+        }
         nonNegative(training.getWeightDecay(), "training.weight_decay");
         nonNegative(training.getClipNorm(), "training.clip_norm");
         atLeast(training.getThreads(), 0, "training.threads", "0 (all cores) or a positive integer");

@@ -9,6 +9,7 @@ import com.google.protobuf.Message;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.CheckpointProto;
+import dev.sinapse.io.proto.EndOfRun;
 import com.google.protobuf.UnknownFieldSet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +137,10 @@ class CheckpointFileTest {
                 .isEqualTo(SampleCheckpoints.format1());
     }
 
-    /** The format-2 golden file: {@link SampleCheckpoints#full()}, with the kernel and the trainer state named. */
+    /**
+     * The format-2 golden file: {@link SampleCheckpoints#full()}, with the kernel and the trainer state named, from
+     * before the history's end_of_run: its points read as on the cadence.
+     */
     @Test
     void goldenFormat2FileStillLoads() throws IOException {
         Checkpoint golden = CheckpointFile.read(golden("golden-v2.ckpt"));
@@ -144,7 +148,8 @@ class CheckpointFileTest {
         assertThat(golden.getFormatVersion()).isEqualTo(2);
         assertThat(golden.getKernel()).isEqualTo("fused");
         assertThat(golden.getTrainer().getPendingRows()).isEqualTo(9);
-        assertThat(golden).isEqualTo(SampleCheckpoints.full());
+        assertThat(golden).isEqualTo(SampleCheckpoints.format2WithoutEndOfRun());
+        assertThat(golden.getHistoryList()).allMatch(m -> m.getEndOfRun() == EndOfRun.ON_CADENCE);
     }
 
     private Path golden(String name) throws IOException {

@@ -4,6 +4,7 @@ import com.google.protobuf.TextFormat;
 import dev.sinapse.io.proto.BestMetric;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.io.proto.EndOfRun;
 import dev.sinapse.io.proto.MetricRecord;
 import dev.sinapse.io.proto.NamedState;
 import dev.sinapse.io.proto.OptimizerState;
@@ -49,6 +50,17 @@ final class SampleCheckpoints {
 
     /** A checkpoint with every field of checkpoint.proto set to a non-default value. */
     static Checkpoint full() {
+        Checkpoint.Builder c = format2WithoutEndOfRun().toBuilder();
+        c.getHistoryBuilder(0).setEndOfRun(EndOfRun.EVALUATION_AT_END);
+        c.getHistoryBuilder(1).setEndOfRun(EndOfRun.POINT_AT_END);
+        return c.build();
+    }
+
+    /**
+     * What golden-v2.ckpt holds: {@link #full()} as it was before MetricRecord.end_of_run was added to format 2 (a
+     * field whose default, ON_CADENCE, means what every earlier point was).
+     */
+    static Checkpoint format2WithoutEndOfRun() {
         return format1().toBuilder()
                 .setFormatVersion(CheckpointFormat.CURRENT_VERSION)
                 .setKernel("fused")

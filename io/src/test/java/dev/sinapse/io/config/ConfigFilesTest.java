@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.proto.Cadence;
 import dev.sinapse.io.proto.Experiment;
+import dev.sinapse.io.proto.ScheduleUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +110,10 @@ class ConfigFilesTest {
         m.put("optimizer.type", e.getOptimizer().getType());
         m.put("optimizer.learning_rate", e.getOptimizer().getLearningRate());
         m.put("optimizer.schedule.type", e.getOptimizer().getSchedule().getType());
+        m.put("optimizer.schedule.unit", e.getOptimizer().getSchedule().getUnit());
         m.put("training.epochs", e.getTraining().getEpochs());
         m.put("training.log_every", e.getTraining().getLogEvery());
+        m.put("training.eval_every", e.getTraining().getEvalEvery());
         m.put("training.batch_size", e.getTraining().getBatchSize());
         m.put("training.checkpoint_every_epochs", e.getTraining().getCheckpointEveryEpochs());
         m.put("training.early_stopping.restore_best", e.getTraining().getEarlyStopping().getRestoreBest());
@@ -129,8 +133,10 @@ class ConfigFilesTest {
                 entry("optimizer.type", "sgd"),
                 entry("optimizer.learning_rate", 0.1),
                 entry("optimizer.schedule.type", "constant"),
+                entry("optimizer.schedule.unit", ScheduleUnit.STEPS),
                 entry("training.epochs", 1),
                 entry("training.log_every", 10),
+                entry("training.eval_every", Cadence.newBuilder().setEpochs(1).build()), // its own cadence, not log_every's
                 entry("training.batch_size", 0), // full batch
                 entry("training.checkpoint_every_epochs", 100), // full batch: every 100 steps
                 entry("training.early_stopping.restore_best", true)));
@@ -148,8 +154,8 @@ class ConfigFilesTest {
                 data { path: "../data/train.csv" label_column: "y" dev_rows: 0 pixel_scale: 1 }
                 network { input_size: 10 }
                 loss { type: "mse" }
-                optimizer { type: "adam" learning_rate: 0.5 schedule { type: "step" } }
-                training { epochs: 7 log_every: 2 checkpoint_every_epochs: 3
+                optimizer { type: "adam" learning_rate: 0.5 schedule { type: "step" unit: EPOCHS } }
+                training { epochs: 7 log_every: 2 checkpoint_every_epochs: 3 eval_every { steps: 0 }
                            early_stopping { restore_best: false } }
                 """, "x"));
         assertThat(defaultedFields(e)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
@@ -162,8 +168,10 @@ class ConfigFilesTest {
                 entry("optimizer.type", "adam"),
                 entry("optimizer.learning_rate", 0.5),
                 entry("optimizer.schedule.type", "step"),
+                entry("optimizer.schedule.unit", ScheduleUnit.EPOCHS),
                 entry("training.epochs", 7),
                 entry("training.log_every", 2),
+                entry("training.eval_every", Cadence.newBuilder().setSteps(0).build()), // kept, and refused by validate
                 entry("training.batch_size", 0),
                 entry("training.checkpoint_every_epochs", 3),
                 entry("training.early_stopping.restore_best", false)));
@@ -233,6 +241,8 @@ class ConfigFilesTest {
                 bad("data { dev_rows: -1 }", "data.dev_rows must be a non-negative integer, got -1"),
                 bad("data { pixel_scale: 0 }", "data.pixel_scale must be a positive number, got 0.0"),
                 bad("training { log_every: 0 }", "training.log_every must be a positive integer, got 0"),
+                bad("training { eval_every { steps: 0 } }", "training.eval_every.steps must be a positive integer, got 0"),
+                bad("training { eval_every { epochs: -1 } }", "training.eval_every.epochs must be a positive integer, got -1"),
                 bad("training { weight_decay: -0.1 }", "training.weight_decay must be a number >= 0, got -0.1"),
                 bad("training { clip_norm: -1 }", "training.clip_norm must be a number >= 0, got -1.0"),
                 bad("training { threads: -2 }", "training.threads must be 0 (all cores) or a positive integer, got -2"),

@@ -78,11 +78,27 @@ public final class Models {
         for (Layer l : net.layers()) {
             NamedState s = layerStates.get(l.name());
             if (s != null) {
-                l.restore(toState(s, file));
+                State state = toState(s, file);
+                try {
+                    l.restore(state);
+                } catch (SinapseException e) {
+                    throw inFile(file, "layer '" + l.name() + "'", e);
+                }
             } else if (!l.state().isEmpty()) {
                 throw new SinapseException(file + ": has no saved state for layer '" + l.name() + "'");
             }
         }
+    }
+
+    /**
+     * {@code e}, whose message names a part of a saved file but not the file ("saved state has no number 't'"), as
+     * one that names both: "FILE: WHAT: message". A message that already names the file is kept as it is.
+     */
+    public static SinapseException inFile(Path file, String what, SinapseException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(file + ": ")) {
+            return e;
+        }
+        return new SinapseException(file + ": " + what + ": " + e.getMessage(), e);
     }
 
     /** A tensor of the file as a matrix; a malformed one fails naming the file. */

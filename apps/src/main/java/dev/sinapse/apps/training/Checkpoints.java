@@ -106,7 +106,13 @@ public final class Checkpoints {
         if (!c.getOptimizer().getType().equals(optimizer)) {
             throw new SinapseException(file + ": optimizer state is for '" + c.getOptimizer().getType() + "', config says '" + optimizer + "'");
         }
-        t.optimizer().restore(Models.toState(c.getOptimizer().getState(), file));
+        try {
+            // the optimizer meets its parameters only at a step: check its state against them now, while the file is known
+            t.optimizer().restore(Models.toState(c.getOptimizer().getState(), file));
+            t.optimizer().checkRestored(t.network().params());
+        } catch (SinapseException e) {
+            throw Models.inFile(file, "optimizer '" + optimizer + "'", e);
+        }
         t.restore(state(c, t.network().params(), file), file.toString());
     }
 

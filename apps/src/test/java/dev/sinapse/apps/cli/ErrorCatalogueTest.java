@@ -14,6 +14,8 @@ import dev.sinapse.apps.cli.Main;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
 import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.NamedState;
+import dev.sinapse.io.proto.OptimizerState;
 import dev.sinapse.io.proto.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -360,6 +362,26 @@ class ErrorCatalogueTest {
         Path fewer = tmp.resolve("fewer.ckpt");
         CheckpointFile.write(fewer, good.toBuilder().removeParams(3).build());
         assertThat(load("train", fewer)).isEqualTo(fewer + ": holds 3 parameter tensors, but the network built from its config has 4");
+    }
+
+    @Test
+    void optimizerStateThatDoesNotFitNamesTheFile() {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        Path noT = tmp.resolve("no-t.ckpt");
+        CheckpointFile.write(noT, good.toBuilder().setOptimizer(good.getOptimizer().toBuilder()
+                .setState(good.getOptimizer().getState().toBuilder().removeLongs("t"))).build());
+        assertThat(load("train", noT)).isEqualTo(noT + ": optimizer 'sgd': saved state has no number 't'");
+
+        // Adam's moments meet their parameters only at the next step: the mismatch must still name the file, at load
+        var adamConfig = good.getConfig().toBuilder();
+        adamConfig.getOptimizerBuilder().setType("adam").setLearningRate(0.001);
+        Path oddMoment = tmp.resolve("odd-moment.ckpt");
+        CheckpointFile.write(oddMoment, good.toBuilder().setConfig(adamConfig)
+                .setOptimizer(OptimizerState.newBuilder().setType("adam").setState(NamedState.newBuilder().setOwner("adam")
+                        .putLongs("t", 2).addTensors(Tensor.newBuilder().setName("m.0").setRows(1).setCols(1).addValues(0f))))
+                .build());
+        assertThat(load("train", oddMoment))
+                .isEqualTo(oddMoment + ": optimizer 'adam': saved optimizer tensor 'm.0' is 1x1, but parameter 'hidden.W' is 10x784");
     }
 
     @Test

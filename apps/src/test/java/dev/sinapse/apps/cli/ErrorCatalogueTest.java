@@ -44,6 +44,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -285,6 +286,16 @@ class ErrorCatalogueTest {
     void learningRateMustBePositive(String rate) {
         assertThat(trainWith(config, "--set", "optimizer.learning_rate=" + rate))
                 .isEqualTo("optimizer.learning_rate must be a positive number, got " + Double.parseDouble(rate));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // unchecked, the run never finished a step
+    void threadCountsBeyondFourPerCoreAreRefusedBeforeAnyThreadStarts() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String bound = " must be 0 (all cores) or 1.." + 4 * cores + " (4 per core; this machine has " + cores + "), got 100000";
+        assertThat(trainWith(config, "--set", "training.threads=100000")).isEqualTo("training.threads" + bound);
+        assertThat(userError(Cli.run("bench", "--config", config.toString(), "--threads", "100000"), 1).get(0))
+                .isEqualTo("error: --threads" + bound);
     }
 
     @Test

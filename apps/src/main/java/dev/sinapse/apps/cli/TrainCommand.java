@@ -199,6 +199,9 @@ public final class TrainCommand implements Callable<Integer> {
             recorder.closeMetrics();
             throw new SinapseException(e.getMessage() + "; " + recorder.lastGood());
         } finally {
+            // first, and nothing before it that can fail: after any error (an out-of-memory one included) the hook
+            // must not wait for a save that will never come
+            saved.countDown();
             try {
                 recorder.closeMetrics();
             } catch (SinapseException secondary) {
@@ -207,7 +210,6 @@ public final class TrainCommand implements Callable<Integer> {
             if (reporter instanceof ConsoleReporter live) {
                 live.endLine();   // an interruption or error message starts on its own line
             }
-            saved.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -54,6 +54,19 @@ class ResourceBoundsTest {
     }
 
     @Test
+    void anOutOfMemoryErrorDuringTrainingEndsTheProcessAtOnce() throws Exception {
+        // 7,000 rows x 2,000 hidden units: the network fits in the heap, a full-batch step's activations (56 MB) do not;
+        // the step runs after the save-on-exit hook is in place, which must not hold the exit back (it waited 120 s)
+        long t0 = System.nanoTime();
+        Child r = child(List.of(HEAP), "train", "--out", tmp.resolve("r").toString(), "--set", "network.layers[0].options.units=2000",
+                "--set", "training.epochs=1");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.out).as("training had started").contains("kernel: ");
+        assertThat(r.oneLineUserError()).startsWith("error: out of memory (the Java heap is limited to ");
+        assertThat(seconds).as("seconds to exit").isLessThan(45);
+    }
+
+    @Test
     void aCheckpointWhoseConfigClaimsAHugeNetworkFailsCleanlyAndStillInspects() throws Exception {
         Checkpoint c = CheckpointFile.read(Cli.trainedRun(tmp, 300, 1).resolve("last.ckpt"));
         var config = c.getConfig().toBuilder();
@@ -85,6 +98,17 @@ class ResourceBoundsTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /** {@code args} in a child JVM like this one ({@link Cli#childJava}) with {@code jvmOptions}. */
+    private Child child(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = Cli.childJava(jvmOptions.toArray(String[]::new));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private Child run(List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "out", ".txt"), err = Files.createTempFile(tmp, "err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -6,6 +6,7 @@ import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.report.Describe;
+import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.apps.training.Checkpoints;
 import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.training.Provenances;
@@ -80,9 +81,12 @@ public final class TrainCommand implements Callable<Integer> {
             sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
-        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
+        if (ckpt != null) {
+            CheckpointCheck.check(ckpt, resume, registries);
+        }
+        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
 
         long t0 = System.nanoTime();
         Experiments.Data data = Experiments.loadData(loaded);

@@ -255,6 +255,7 @@ public final class Trainer {
      * this training set. {@code where} names the source in messages (the checkpoint file).
      */
     public void restore(TrainingState s, String where) {
+        CheckpointCheck.positionFits(s.epoch(), s.step(), s.batchInEpoch(), train.size(), experiment.getTraining().getBatchSize(), where);
         if (!s.kernel().isEmpty() && !s.kernel().equals(kernel.name())) {
             String would = kernel.name();
             switchKernel(s.kernel(), where + ": kernel", () -> new KernelUnavailable(where, s.kernel(), would));
@@ -265,10 +266,13 @@ public final class Trainer {
                 throw new SinapseException(where + ": the saved epoch order has " + (order == null ? 0 : order.length)
                         + " rows, the training set " + train.size());
             }
+            java.util.BitSet seen = new java.util.BitSet(order.length);
             for (int v : order) {
-                if (v < 0 || v >= order.length) {
-                    throw new SinapseException(where + ": the saved epoch order has row " + v + " outside 0.." + (order.length - 1));
+                if (v < 0 || v >= order.length || seen.get(v)) {
+                    throw new SinapseException(where + ": the saved epoch order has row " + v + (v >= 0 && v < order.length
+                            ? " twice" : " outside 0.." + (order.length - 1)));
                 }
+                seen.set(v);
             }
             epochOrder = order.clone();
         } else {

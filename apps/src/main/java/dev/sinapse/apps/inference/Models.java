@@ -59,8 +59,9 @@ public final class Models {
      * its columns. A config claiming 2,000,000 units beside 10-unit tensors then fails here, with the message of
      * {@link #restore}, instead of building and initializing the network it describes first. The size is followed
      * through activations and through layers whose stored tensors are all 1 × size (batch norm); after any other layer
-     * (a plug-in may change it) only the next weights' rows are compared. The full comparison, name by name, follows
-     * once the network is built.
+     * (a plug-in may change it) only the next weights' rows are compared. A plug-in layer with a {@code units} option
+     * and tensors named otherwise must hold at least a value per unit. The full comparison, name by name, follows once
+     * the network is built.
      */
     public static void checkSizes(Experiment e, List<Tensor> params, Path file, Registries registries) {
         Map<String, Tensor> byName = new HashMap<>();
@@ -75,8 +76,16 @@ public final class Models {
             String name = l.getName().isBlank() ? type + (i + 1) : l.getName().trim();   // as NetworkBuilder names it
             Integer units = declaredUnits(l);
             List<Tensor> own = params.stream().filter(x -> x.getName().startsWith(name + ".")).toList();
-            if (units != null) {
-                Tensor W = byName.get(name + ".W");
+            Tensor W = byName.get(name + ".W");
+            if (units != null && W == null && !own.isEmpty()) {
+                // a plug-in's own "units", its tensors named otherwise: at least a value per unit, the rest once built
+                long stored = own.stream().mapToLong(Tensor::getValuesCount).sum();
+                if (stored < units) {
+                    throw new SinapseException(file + ": layer '" + name + "' declares units: " + units + ", but its tensors hold "
+                            + stored + " values");
+                }
+                known = false;
+            } else if (units != null) {
                 if (W == null) {
                     throw new SinapseException(file + ": has no tensor '" + name + ".W' for the network in its config");
                 }

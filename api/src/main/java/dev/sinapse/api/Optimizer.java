@@ -9,4 +9,13 @@ import java.util.List;
 public interface Optimizer extends Stateful {
     /** One update. Modified: the values of {@code params}. */
     void step(List<Param> params, double learningRate);
+
+    /**
+     * Checks a state just {@linkplain #restore restored} against the parameters it will update (their count and
+     * shapes), as the next step would: a saved state that does not fit then fails where it is loaded, and the
+     * caller can name the file. The default checks nothing; an optimizer with per-parameter state overrides it.
+     * Not modified: the parameters, the state.
+     */
+    default void checkRestored(List<Param> params) {
+    }
 }

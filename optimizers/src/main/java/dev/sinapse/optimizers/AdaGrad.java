@@ -59,6 +59,11 @@ final class AdaGrad implements Optimizer {
         sumOfSquares.restoreFrom(state, t);
     }
 
+    @Override
+    public void checkRestored(List<Param> params) {
+        sumOfSquares.checkRestored(params);
+    }
+
     static final class Factory implements OptimizerFactory {
         @Override
         public Optimizer create(Options options) {

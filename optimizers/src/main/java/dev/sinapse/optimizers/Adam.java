@@ -75,6 +75,12 @@ final class Adam implements Optimizer {
         v.restoreFrom(state, t);
     }
 
+    @Override
+    public void checkRestored(List<Param> params) {
+        m.checkRestored(params);
+        v.checkRestored(params);
+    }
+
     static final class Factory implements OptimizerFactory {
         @Override
         public Optimizer create(Options options) {

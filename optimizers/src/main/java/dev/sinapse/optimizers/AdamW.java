@@ -50,6 +50,11 @@ final class AdamW implements Optimizer {
         adam.restore(state);
     }
 
+    @Override
+    public void checkRestored(List<Param> params) {
+        adam.checkRestored(params);
+    }
+
     static final class Factory implements OptimizerFactory {
         @Override
         public Optimizer create(Options options) {

@@ -67,6 +67,11 @@ final class Momentum implements Optimizer {
         velocity.restoreFrom(state, t);
     }
 
+    @Override
+    public void checkRestored(List<Param> params) {
+        velocity.checkRestored(params);
+    }
+
     static final class Factory implements OptimizerFactory {
         @Override
         public Optimizer create(Options options) {

@@ -59,6 +59,11 @@ final class RmsProp implements Optimizer {
         meanSquare.restoreFrom(state, t);
     }
 
+    @Override
+    public void checkRestored(List<Param> params) {
+        meanSquare.checkRestored(params);
+    }
+
     static final class Factory implements OptimizerFactory {
         @Override
         public Optimizer create(Options options) {

@@ -82,6 +82,13 @@ final class Slots {
         restored = saved;
     }
 
+    /** Checks restored slots against {@code params} as the next step will; nothing when none wait. */
+    void checkRestored(List<Param> params) {
+        if (restored != null) {
+            checked(restored, params);
+        }
+    }
+
     /** The step count "t" of a saved state, which every optimizer keeps. */
     static long savedT(State state) {
         long t = state.getLong("t");

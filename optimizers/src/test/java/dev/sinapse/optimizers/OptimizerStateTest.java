@@ -73,6 +73,7 @@ class OptimizerStateTest {
 
         List<Param> resumed = params();
         Optimizer second = kind.restoredFrom(kind.trained(resumed, 3));
+        second.checkRestored(resumed);   // a check on load changes nothing
         run(second, resumed, 4);
 
         assertSameValues(resumed, uninterrupted);
@@ -163,7 +164,11 @@ class OptimizerStateTest {
                 .hasMessage("saved state has no number 't'");
     }
 
+    /** The step fails with {@code message}, and checkRestored finds the same before it, as a resume asks on load. */
     private static void assertStepFails(Optimizer optimizer, List<Param> params, String message) {
+        assertThatThrownBy(() -> optimizer.checkRestored(params))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(message);
         assertThatThrownBy(() -> optimizer.step(params, RATE))
                 .isInstanceOf(SinapseException.class)
                 .hasMessage(message);

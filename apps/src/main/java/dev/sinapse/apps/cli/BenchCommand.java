@@ -79,11 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize != null) {
             all.add("training.batch_size=" + batchSize);
         }
+        if (threads != null) {
+            Experiments.checkThreads(threads, "--threads");
+        }
         Experiments.Loaded loaded = Experiments.load(config, all);
         int t = threads != null ? threads : loaded.experiment().getTraining().getThreads();
-        if (t < 0) {
-            throw new SinapseException("--threads must be 0 (all cores) or positive, got " + t);
-        }
         if (t == 0) {
             t = Runtime.getRuntime().availableProcessors();
         }

@@ -4,6 +4,9 @@ import com.google.inject.Injector;
 import dev.sinapse.api.Registries;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.TrainedModel;
+import dev.sinapse.apps.training.CheckpointCheck;
+import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.kernels.Kernels;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -13,9 +16,15 @@ final class CheckpointOption {
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint written by train (e.g. runs/…/best.ckpt).")
     Path checkpoint;
 
-    /** The checkpoint's model, run by the kernel the chooser picks for its network, as in training. */
+    /**
+     * The checkpoint's model, run by the kernel the chooser picks for its network, as in training; the file checked
+     * first as every command that loads one checks it ({@link CheckpointCheck}).
+     */
     TrainedModel load() {
         Injector injector = Injection.create();
-        return TrainedModel.load(checkpoint, injector.getInstance(Registries.class), injector.getInstance(Kernels.class));
+        Registries registries = injector.getInstance(Registries.class);
+        Checkpoint c = CheckpointFile.read(checkpoint);
+        CheckpointCheck.check(c, checkpoint, registries);
+        return TrainedModel.load(c, checkpoint, registries, injector.getInstance(Kernels.class));
     }
 }

@@ -5,6 +5,8 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.Tensors;
 import dev.sinapse.io.proto.Checkpoint;
@@ -23,7 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code inspect CKPT [--json]}: what a checkpoint holds, without loading data or building the network. */
+/**
+ * {@code inspect CKPT [--json]}: what a checkpoint holds, without loading data or building the network. A file whose
+ * envelope reads is shown even when its contents are not usable; then the error says why, and the exit code is 2.
+ */
 @Command(name = "inspect", description = "Show what a checkpoint holds: format, config, position, parameters, optimizer, metrics, provenance, params_sha256.")
 public final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -45,6 +50,8 @@ public final class InspectCommand implements Callable<Integer> {
             printText(c, out);
         }
         out.flush();
+        // shown as it is, damaged or not; then checked as every command that loads it checks it, for the exit code
+        CheckpointCheck.check(c, file, Injection.registries());
         return 0;
     }
 

@@ -6,6 +6,7 @@ import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.report.Describe;
+import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.apps.training.Checkpoints;
 import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.training.Provenances;
@@ -81,9 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
             sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
-        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
+        if (ckpt != null) {
+            CheckpointCheck.check(ckpt, resume, registries);
+        }
+        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
 
         long t0 = System.nanoTime();
         Experiments.Data data = Experiments.loadData(loaded);
@@ -208,6 +212,9 @@ public final class TrainCommand implements Callable<Integer> {
             recorder.closeMetrics();
             throw new SinapseException(e.getMessage() + "; " + recorder.lastGood());
         } finally {
+            // first, and nothing before it that can fail: after any error (an out-of-memory one included) the hook
+            // must not wait for a save that will never come
+            saved.countDown();
             try {
                 recorder.closeMetrics();
             } catch (SinapseException secondary) {
@@ -216,7 +223,6 @@ public final class TrainCommand implements Callable<Integer> {
             if (reporter instanceof ConsoleReporter live) {
                 live.endLine();   // an interruption or error message starts on its own line
             }
-            saved.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -41,6 +41,7 @@ public final class Models {
      * does not matter. Fails with the file name when the tensors do not fit the network the config builds.
      */
     public static Network load(Checkpoint c, Path file, Registries registries) {
+        checkSizes(c.getConfig(), c.getParamsList(), file, registries);
         Network net;
         try {
             net = build(c.getConfig(), registries, new Rng(0));
@@ -49,6 +50,72 @@ public final class Models {
         }
         restore(net, c, file);
         return net;
+    }
+
+    /**
+     * The sizes a stored config declares, compared with the stored tensors before anything is built or allocated:
+     * each layer's {@code units} (dense's, the one size a built-in layer takes from an option) with the rows of its
+     * tensor {@code <layer>.W}, and the size coming in (network.input_size, or the outputs of the layer before) with
+     * its columns. A config claiming 2,000,000 units beside 10-unit tensors then fails here, with the message of
+     * {@link #restore}, instead of building and initializing the network it describes first. The size is followed
+     * through activations and through layers whose stored tensors are all 1 × size (batch norm); after any other layer
+     * (a plug-in may change it) only the next weights' rows are compared. A plug-in layer with a {@code units} option
+     * and tensors named otherwise must hold at least a value per unit. The full comparison, name by name, follows once
+     * the network is built.
+     */
+    public static void checkSizes(Experiment e, List<Tensor> params, Path file, Registries registries) {
+        Map<String, Tensor> byName = new HashMap<>();
+        for (Tensor x : params) {
+            byName.put(x.getName(), x);
+        }
+        long size = e.getNetwork().getInputSize();
+        boolean known = true;   // whether size is what the layer before really gives
+        for (int i = 0; i < e.getNetwork().getLayersCount(); i++) {
+            LayerConfig l = e.getNetwork().getLayers(i);
+            String type = l.getType().trim();
+            String name = l.getName().isBlank() ? type + (i + 1) : l.getName().trim();   // as NetworkBuilder names it
+            Integer units = declaredUnits(l);
+            List<Tensor> own = params.stream().filter(x -> x.getName().startsWith(name + ".")).toList();
+            Tensor W = byName.get(name + ".W");
+            if (units != null && W == null && !own.isEmpty()) {
+                // a plug-in's own "units", its tensors named otherwise: at least a value per unit, the rest once built
+                long stored = own.stream().mapToLong(Tensor::getValuesCount).sum();
+                if (stored < units) {
+                    throw new SinapseException(file + ": layer '" + name + "' declares units: " + units + ", but its tensors hold "
+                            + stored + " values");
+                }
+                known = false;
+            } else if (units != null) {
+                if (W == null) {
+                    throw new SinapseException(file + ": has no tensor '" + name + ".W' for the network in its config");
+                }
+                long rows = Integer.toUnsignedLong(W.getRows()), cols = Integer.toUnsignedLong(W.getCols());
+                if (rows != units || known && cols != size) {
+                    throw new SinapseException(file + ": tensor '" + name + ".W' is " + rows + "x" + cols + ", but the network expects "
+                            + (known ? units + "x" + size : units + " rows"));
+                }
+                size = units;
+                known = true;
+            } else {
+                // activations keep the size, and so do layers whose tensors are all 1 x size (batch norm); others may not
+                known = known && (registries.activations().find(type).isPresent() || !own.isEmpty() && allRowsOf(own, size));
+            }
+        }
+    }
+
+    private static boolean allRowsOf(List<Tensor> tensors, long size) {
+        return tensors.stream().allMatch(x -> x.getRows() == 1 && Integer.toUnsignedLong(x.getCols()) == size);
+    }
+
+    /** A layer's {@code units} option when it is a positive integer; otherwise the layer's factory reports it. */
+    private static Integer declaredUnits(LayerConfig l) {
+        String v = l.getOptionsMap().get("units");
+        try {
+            int u = v == null ? 0 : Integer.parseInt(v.trim());
+            return u > 0 ? u : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 
     /** Copies the parameters and layer states into {@code net} by name, checking count, names and shapes. */
@@ -78,11 +145,27 @@ public final class Models {
         for (Layer l : net.layers()) {
             NamedState s = layerStates.get(l.name());
             if (s != null) {
-                l.restore(toState(s, file));
+                State state = toState(s, file);
+                try {
+                    l.restore(state);
+                } catch (SinapseException e) {
+                    throw inFile(file, "layer '" + l.name() + "'", e);
+                }
             } else if (!l.state().isEmpty()) {
                 throw new SinapseException(file + ": has no saved state for layer '" + l.name() + "'");
             }
         }
+    }
+
+    /**
+     * {@code e}, whose message names a part of a saved file but not the file ("saved state has no number 't'"), as
+     * one that names both: "FILE: WHAT: message". A message that already names the file is kept as it is.
+     */
+    public static SinapseException inFile(Path file, String what, SinapseException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(file + ": ")) {
+            return e;
+        }
+        return new SinapseException(file + ": " + what + ": " + e.getMessage(), e);
     }
 
     /** A tensor of the file as a matrix; a malformed one fails naming the file. */

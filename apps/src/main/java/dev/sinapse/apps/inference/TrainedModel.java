@@ -12,6 +12,7 @@ import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.SoftmaxOutput;
 import dev.sinapse.io.checkpoint.CheckpointFile;
+import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
@@ -30,6 +31,7 @@ public final class TrainedModel {
 
     private final Path file;
     private final Checkpoint checkpoint;
+    private final Experiment config;
     private final Network network;
     private final Loss loss;
     private final float scale;
@@ -42,12 +44,18 @@ public final class TrainedModel {
         this.network = network;
         this.loss = loss;
         this.kernel = kernel;
-        this.scale = 1f / checkpoint.getConfig().getData().getPixelScale();
+        // the config's defaults where the file leaves a field out, as training would have filled them
+        this.config = ConfigFiles.withDefaults(checkpoint.getConfig());
+        this.scale = 1f / config.getData().getPixelScale();
     }
 
     /** The model in {@code ckpt}, run by the kernel {@code kernels} chooses for its network, as training does. */
     public static TrainedModel load(Path ckpt, Registries registries, Kernels kernels) {
-        Checkpoint c = CheckpointFile.read(ckpt);
+        return load(CheckpointFile.read(ckpt), ckpt, registries, kernels);
+    }
+
+    /** The model in checkpoint {@code c}, read from {@code ckpt}. */
+    public static TrainedModel load(Checkpoint c, Path ckpt, Registries registries, Kernels kernels) {
         Experiment e = c.getConfig();
         Network net = Models.load(c, ckpt, registries);
         Loss loss;
@@ -78,7 +86,7 @@ public final class TrainedModel {
     }
 
     public String labelColumn() {
-        return checkpoint.getConfig().getData().getLabelColumn();
+        return config.getData().getLabelColumn();
     }
 
     public int classes() {

@@ -139,12 +139,19 @@ public final class Checkpoints {
      * name when the tensors do not match the network the config builds.
      */
     public static void restore(Trainer t, Checkpoint c, Path file) {
+        CheckpointCheck.position(c, file, t.trainingSet().size());
         Models.restore(t.network(), c, file);
         String optimizer = t.experiment().getOptimizer().getType();
         if (!c.getOptimizer().getType().equals(optimizer)) {
             throw new SinapseException(file + ": optimizer state is for '" + c.getOptimizer().getType() + "', config says '" + optimizer + "'");
         }
-        t.optimizer().restore(Models.toState(c.getOptimizer().getState(), file));
+        try {
+            // the optimizer meets its parameters only at a step: check its state against them now, while the file is known
+            t.optimizer().restore(Models.toState(c.getOptimizer().getState(), file));
+            t.optimizer().checkRestored(t.network().params());
+        } catch (SinapseException e) {
+            throw Models.inFile(file, "optimizer '" + optimizer + "'", e);
+        }
         t.restore(state(c, t.network().params(), file), file.toString());
     }
 
@@ -177,7 +184,7 @@ public final class Checkpoints {
                     }));
         }
         TrainingState.Best best = c.hasBest() ? new TrainingState.Best(c.getBest().getValue(), c.getBest().getStep()) : null;
-        TrainerState ts = c.getFormatVersion() >= 2 ? c.getTrainer() : trainerOfFormat1(c, file);
+        TrainerState ts = trainer(c, file);
         List<Matrix> bestParams = null;
         if (ts.getBestParamsCount() > 0) {
             bestParams = new ArrayList<>();
@@ -197,6 +204,11 @@ public final class Checkpoints {
                 history, best, (int) ts.getEvaluationsWithoutImprovement(), bestParams,
                 new TrainingState.Pending(ts.getPendingLossSum(), ts.getPendingCorrect(), ts.getPendingRows()),
                 pos.getFinished(), ts.getStoppedEarly(), ts.getElapsedSeconds(), kernel);
+    }
+
+    /** The trainer's own numbers: their message since format 2, keys of early_stopping before. */
+    static TrainerState trainer(Checkpoint c, Path file) {
+        return c.getFormatVersion() >= 2 ? c.getTrainer() : trainerOfFormat1(c, file);
     }
 
     /** Format 1's trainer numbers, keyed in the early_stopping state; best weights as "best.<param>" tensors. */

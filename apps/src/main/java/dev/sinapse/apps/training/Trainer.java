@@ -1,6 +1,7 @@
 package dev.sinapse.apps.training;
 
 import dev.sinapse.api.Compute;
+import dev.sinapse.api.CrossEntropyLoss;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
@@ -310,6 +311,7 @@ public final class Trainer {
      * this training set. {@code where} names the source in messages (the checkpoint file).
      */
     public void restore(TrainingState s, String where) {
+        CheckpointCheck.positionFits(s.epoch(), s.step(), s.batchInEpoch(), train.size(), experiment.getTraining().getBatchSize(), where);
         if (!s.kernel().isEmpty() && !s.kernel().equals(kernel.name())) {
             String would = kernel.name();
             switchKernel(s.kernel(), where + ": kernel", () -> new KernelUnavailable(where, s.kernel(), would));
@@ -320,10 +322,13 @@ public final class Trainer {
                 throw new SinapseException(where + ": the saved epoch order has " + (order == null ? 0 : order.length)
                         + " rows, the training set " + train.size());
             }
+            java.util.BitSet seen = new java.util.BitSet(order.length);
             for (int v : order) {
-                if (v < 0 || v >= order.length) {
-                    throw new SinapseException(where + ": the saved epoch order has row " + v + " outside 0.." + (order.length - 1));
+                if (v < 0 || v >= order.length || seen.get(v)) {
+                    throw new SinapseException(where + ": the saved epoch order has row " + v + (v >= 0 && v < order.length
+                            ? " twice" : " outside 0.." + (order.length - 1)));
                 }
+                seen.set(v);
             }
             epochOrder = order.clone();
         } else {
@@ -516,6 +521,7 @@ public final class Trainer {
     private Metrics point(double elapsed, boolean logDue, boolean evalDue, boolean lastStep) {
         boolean onCadence = logDue || evalDue;
         boolean evaluate = dev.size() > 0 && (evalDue || lastStep);
+        checkNotStuck(lossSum / seenSum);
         Evaluation ev = evaluate ? evaluate(dev) : new Evaluation(Double.NaN, Double.NaN, 0);
         Metrics.AtEnd atEnd = !onCadence ? Metrics.AtEnd.POINT : evaluate && !evalDue ? Metrics.AtEnd.EVALUATION : Metrics.AtEnd.NO;
         Metrics m = new Metrics(step, epochOf(step), lossSum / seenSum, correctSum / (double) seenSum, ev.loss(),
@@ -532,6 +538,28 @@ public final class Trainer {
         }
         return m;
     }
+
+    /**
+     * A cross-entropy loss is clamped ({@link CrossEntropyLoss#TINY}), so a run whose outputs have blown up does not
+     * become NaN: it sits near the clamp, −log TINY ≈ 69.08, and learns nothing. Diverged when the mean loss since
+     * the last log point is at least half that value (the true class gets a probability below 10⁻¹⁵, on average over
+     * at least {@value #STUCK_MIN_ROWS} rows); a learning network, even a poor one, is tens of nats below it. The
+     * sums it reads are saved with the run, so a resumed run stops at the same step as a straight one.
+     */
+    private void checkNotStuck(double meanLoss) {
+        double clamp = CrossEntropyLoss.nll(0f);
+        if (loss instanceof CrossEntropyLoss && seenSum >= Math.min(STUCK_MIN_ROWS, train.size())
+                && meanLoss >= STUCK_FRACTION * clamp) {
+            long first = history.isEmpty() ? 1 : history.get(history.size() - 1).step() + 1;
+            throw new Diverged(String.format(java.util.Locale.ROOT, "training diverged at step %d: the mean loss of"
+                    + " steps %d..%d is %.2f, stuck near the cross-entropy clamp (%.2f)", step, first, step, meanLoss, clamp));
+        }
+    }
+
+    /** The mean loss at which a cross-entropy run counts as stuck at the clamp, as a fraction of the clamp's value. */
+    static final double STUCK_FRACTION = 0.5;
+    /** Rows a stuck mean must cover (or the whole training set, if smaller), so one odd batch cannot stop a run. */
+    static final int STUCK_MIN_ROWS = 32;
 
     private boolean earlyStop(TrainingConfig tc, Metrics m) {
         double minDelta = tc.getEarlyStopping().getMinDelta();
@@ -580,11 +608,16 @@ public final class Trainer {
         return new Evaluation(lossTotal / data.size(), right / (double) data.size(), data.size());
     }
 
-    /** The loss became NaN or infinite: training cannot go on. */
+    /** The loss became NaN or infinite, or stuck at the cross-entropy clamp: training cannot go on. */
     public static final class Diverged extends SinapseException {
+        private static final String ADVICE = "; lower optimizer.learning_rate or set training.clip_norm";
+
         public Diverged(long step, double loss) {
-            super("training diverged at step " + step + ": the loss is " + loss
-                    + "; lower optimizer.learning_rate or set training.clip_norm");
+            this("training diverged at step " + step + ": the loss is " + loss);
+        }
+
+        private Diverged(String what) {
+            super(what + ADVICE);
         }
     }
 }

@@ -13,7 +13,10 @@ import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.cli.Main;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
+import dev.sinapse.io.proto.BestMetric;
 import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.NamedState;
+import dev.sinapse.io.proto.OptimizerState;
 import dev.sinapse.io.proto.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +45,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -286,6 +290,16 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // unchecked, the run never finished a step
+    void threadCountsBeyondFourPerCoreAreRefusedBeforeAnyThreadStarts() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String bound = " must be 0 (all cores) or 1.." + 4 * cores + " (4 per core; this machine has " + cores + "), got 100000";
+        assertThat(trainWith(config, "--set", "training.threads=100000")).isEqualTo("training.threads" + bound);
+        assertThat(userError(Cli.run("bench", "--config", config.toString(), "--threads", "100000"), 1).get(0))
+                .isEqualTo("error: --threads" + bound);
+    }
+
+    @Test
     void overrideOfAnUnknownFieldSuggestsTheClosest() {
         assertThat(trainWith(config, "--set", "training.epochz=3"))
                 .isEqualTo("--set training.epochz=3: unknown field 'epochz' in training (did you mean 'epochs'?)");
@@ -360,6 +374,103 @@ class ErrorCatalogueTest {
         Path fewer = tmp.resolve("fewer.ckpt");
         CheckpointFile.write(fewer, good.toBuilder().removeParams(3).build());
         assertThat(load("train", fewer)).isEqualTo(fewer + ": holds 3 parameter tensors, but the network built from its config has 4");
+    }
+
+    @Test
+    void optimizerStateThatDoesNotFitNamesTheFile() {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        Path noT = tmp.resolve("no-t.ckpt");
+        CheckpointFile.write(noT, good.toBuilder().setOptimizer(good.getOptimizer().toBuilder()
+                .setState(good.getOptimizer().getState().toBuilder().removeLongs("t"))).build());
+        assertThat(load("train", noT)).isEqualTo(noT + ": optimizer 'sgd': saved state has no number 't'");
+
+        // Adam's moments meet their parameters only at the next step: the mismatch must still name the file, at load
+        var adamConfig = good.getConfig().toBuilder();
+        adamConfig.getOptimizerBuilder().setType("adam").setLearningRate(0.001);
+        Path oddMoment = tmp.resolve("odd-moment.ckpt");
+        CheckpointFile.write(oddMoment, good.toBuilder().setConfig(adamConfig)
+                .setOptimizer(OptimizerState.newBuilder().setType("adam").setState(NamedState.newBuilder().setOwner("adam")
+                        .putLongs("t", 2).addTensors(Tensor.newBuilder().setName("m.0").setRows(1).setCols(1).addValues(0f))))
+                .build());
+        assertThat(load("train", oddMoment))
+                .isEqualTo(oddMoment + ": optimizer 'adam': saved optimizer tensor 'm.0' is 1x1, but parameter 'hidden.W' is 10x784");
+    }
+
+    /**
+     * A valid envelope around an impossible training position. Unchecked, a batch_in_epoch past the epoch's end hung
+     * the resume (the epoch never ended) and a negative epoch or step was resumed silently.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # name           | epoch | step | batch | message
+            batch-beyond     | 2     | 7    | 5     | position.batch_in_epoch is 5, but an epoch of 100 training rows in batches of 100 has 1 batch
+            negative-epoch   | -1    | 2    | 0     | position.epoch is -1, expected 0 or more
+            negative-step    | 2     | -1   | 0     | position.step is -1, expected 0 or more
+            step-mismatch    | 2     | 9    | 0     | position.step is 9, but epoch 2 and batch_in_epoch 0 make 2 steps (1 batch an epoch)
+            """)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void impossiblePositionsAreRefusedOnLoad(String name, long epoch, long step, long batch, String message) {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        Checkpoint odd = good.toBuilder().setPosition(good.getPosition().toBuilder().setEpoch(epoch).setStep(step)
+                .setBatchInEpoch(batch).setFinished(false)).build();
+        for (String command : List.of("train", "inspect")) {
+            Path file = tmp.resolve(name + "-" + command + ".ckpt");
+            CheckpointFile.write(file, odd);
+            assertThat(load(command, file)).isEqualTo(file + ": " + message);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aMidEpochOrderThatRepeatsARowAndABestFromTheFutureAreRefused() {
+        // batches of 10 of the 100 training rows: stopped after 3 batches of the second epoch
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        var config = good.getConfig().toBuilder();
+        config.getTrainingBuilder().setBatchSize(10);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            order.add(i == 1 ? 0 : i);
+        }
+        Checkpoint midEpoch = good.toBuilder().setConfig(config).setPosition(good.getPosition().toBuilder().setEpoch(1).setStep(13)
+                .setBatchInEpoch(3).setFinished(false)).clearEpochOrder().addAllEpochOrder(order).build();
+        Path repeated = tmp.resolve("repeated-row.ckpt");
+        CheckpointFile.write(repeated, midEpoch);
+        assertThat(load("train", repeated)).isEqualTo(repeated + ": epoch_order[1] is 0, a row already listed; expected each training row once");
+
+        Path future = tmp.resolve("best-from-the-future.ckpt");
+        CheckpointFile.write(future, good.toBuilder().setBest(BestMetric.newBuilder().setMetric("dev_accuracy").setValue(0.5).setStep(50)).build());
+        assertThat(load("train", future)).isEqualTo(future + ": best.step is 50, expected 1..position.step 2");
+    }
+
+    /**
+     * Hostile but well-formed checkpoints: every command that loads one (train --resume, evaluate, predict, show,
+     * inspect) refuses it with the same line. Before, predict wrote a submission of one digit for NaN weights and
+     * evaluate printed loss NaN, both with exit code 0; a pixel_scale of 0 was accepted; inspect showed a tensor
+     * claiming 65536x32768 with 7,840 values and exited 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            nan-weight    | tensor 'output.W' holds NaN (row 1, column 3); a usable model has only finite numbers
+            inf-weight    | tensor 'hidden.W' holds Infinity (row 1, column 16); a usable model has only finite numbers
+            scale-zero    | stored config: data.pixel_scale must be a positive number, got 0.0
+            scale-nan     | stored config: data.pixel_scale must be a positive number, got NaN
+            claimed-shape | tensor 'hidden.W' has 7840 values, expected 65536x32768 = 2147483648
+            """)
+    void hostileButWellFormedCheckpointsAreRefusedByEveryCommand(String name, String message) {
+        Checkpoint good = CheckpointFile.read(checkpoint);
+        List<Tensor> params = new ArrayList<>(good.getParamsList());
+        var config = good.getConfig().toBuilder();
+        switch (name) {
+            case "nan-weight" -> params.set(2, params.get(2).toBuilder().setValues(13, Float.NaN).build());       // output.W, 10 x 10
+            case "inf-weight" -> params.set(0, params.get(0).toBuilder().setValues(800, Float.POSITIVE_INFINITY).build());
+            case "scale-zero" -> config.getDataBuilder().setPixelScale(0f);
+            case "scale-nan" -> config.getDataBuilder().setPixelScale(Float.NaN);
+            case "claimed-shape" -> params.set(0, params.get(0).toBuilder().setRows(65536).setCols(32768).build());
+            default -> throw new AssertionError(name);
+        }
+        Path hostile = tmp.resolve(name + ".ckpt");
+        CheckpointFile.write(hostile, good.toBuilder().setConfig(config).clearParams().addAllParams(params).build());
+        assertThat(refusedByEveryCommand(hostile)).isEqualTo(hostile + ": " + message);
     }
 
     @Test
@@ -475,6 +586,29 @@ class ErrorCatalogueTest {
     private static String load(String command, Path ckpt) {
         Cli.Result r = command.equals("train") ? Cli.run("train", "--resume", ckpt.toString()) : Cli.run("inspect", ckpt.toString());
         return userError(r, 1).get(0).substring("error: ".length());
+    }
+
+    /**
+     * Runs every command that loads a checkpoint on {@code ckpt}: each must fail with the same one line (inspect after
+     * showing the file), and predict must leave no submission. Returns the message after "error: ".
+     */
+    private static String refusedByEveryCommand(Path ckpt) {
+        String c = ckpt.toString(), data = csv.toString();
+        Path submission = tmp.resolve("refused-" + ckpt.getFileName() + ".csv");
+        List<String[]> commands = List.of(new String[] {"train", "--resume", c},
+                new String[] {"evaluate", "--checkpoint", c, "--data", data},
+                new String[] {"predict", "--checkpoint", c, "--input", data, "--output", submission.toString()},
+                new String[] {"show", "--checkpoint", c, "--data", data, "--index", "0"},
+                new String[] {"inspect", c});
+        String message = null;
+        for (String[] command : commands) {
+            Cli.Result r = Cli.run(command);
+            String line = userError(r, 1).get(0).substring("error: ".length());
+            assertThat(line).as(String.join(" ", command)).isEqualTo(message == null ? line : message);
+            message = line;
+        }
+        assertThat(submission).doesNotExist();
+        return message;
     }
 
     /** The catalogue's promise: exit 2, {@code lines} lines on stderr starting with "error: ", no trace, no success. */

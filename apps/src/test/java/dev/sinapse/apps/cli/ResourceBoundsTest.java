@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,21 +53,51 @@ class ResourceBoundsTest {
     }
 
     @Test
-    void aCheckpointWhoseConfigClaimsAHugeNetworkFailsCleanlyAndStillInspects() throws Exception {
-        Checkpoint c = CheckpointFile.read(Cli.trainedRun(tmp, 300, 1).resolve("last.ckpt"));
+    void anOutOfMemoryErrorDuringTrainingEndsTheProcessAtOnce() throws Exception {
+        // 7,000 rows x 2,000 hidden units: the network fits in the heap, a full-batch step's activations (56 MB) do not;
+        // the step runs after the save-on-exit hook is in place, which must not hold the exit back (it waited 120 s)
+        long t0 = System.nanoTime();
+        Child r = child(List.of(HEAP), "train", "--out", tmp.resolve("r").toString(), "--set", "network.layers[0].options.units=2000",
+                "--set", "training.epochs=1");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.out).as("training had started").contains("kernel: ");
+        assertThat(r.oneLineUserError()).startsWith("error: out of memory (the Java heap is limited to ");
+        assertThat(seconds).as("seconds to exit").isLessThan(45);
+    }
+
+    /**
+     * A stored config claiming 2,000,000 hidden units (or 5,000,000 inputs) beside the real 10-unit tensors: every
+     * command that loads the file compares the declared sizes with the tensors before it builds anything, so even in
+     * a 64 MiB heap the answer is the mismatch, not an out-of-memory error after initializing a 6 GB network.
+     * inspect shows the file, then says it is invalid.
+     */
+    @Test
+    void aCheckpointWhoseConfigClaimsAHugeNetworkIsRefusedBeforeAnythingIsBuilt() throws Exception {
+        Path run = Cli.trainedRun(tmp, 300, 1);
+        Path data = tmp.resolve("digits-300.csv");
+        Checkpoint c = CheckpointFile.read(run.resolve("last.ckpt"));
         var config = c.getConfig().toBuilder();
         LayerConfig.Builder hidden = config.getNetworkBuilder().getLayersBuilder(0);
-        hidden.putOptions("units", "100000");
+        hidden.putOptions("units", "2000000");
         Path lying = tmp.resolve("lying.ckpt");
         CheckpointFile.write(lying, c.toBuilder().setConfig(config).build());
+        String expected = "error: " + lying + ": tensor 'hidden.W' is 10x784, but the network expects 2000000x784";
 
-        // the network is built from the stored config before its tensors are compared: the heap runs out first,
-        // and says so in one line (a check of the config against the tensors before building would name the file)
-        Child resume = child("train", "--resume", lying.toString());
-        assertThat(resume.oneLineUserError()).matches("error: (out of memory \\(the Java heap|" + Pattern.quote(lying.toString()) + ": ).*");
+        assertThat(child("train", "--resume", lying.toString()).oneLineUserError()).isEqualTo(expected);
+        assertThat(child("evaluate", "--checkpoint", lying.toString(), "--data", data.toString()).oneLineUserError())
+                .isEqualTo(expected);
         Child inspect = child("inspect", lying.toString());
-        assertThat(inspect.code).as(inspect.err).isZero();
+        assertThat(inspect.oneLineUserError()).isEqualTo(expected);
         assertThat(inspect.out).contains("hidden.W").contains("7,960");
+
+        var wide = c.getConfig().toBuilder();
+        wide.getNetworkBuilder().setInputSize(5_000_000);
+        Path wideInput = tmp.resolve("wide-input.ckpt");
+        CheckpointFile.write(wideInput, c.toBuilder().setConfig(wide).build());
+        assertThat(child("predict", "--checkpoint", wideInput.toString(), "--input", data.toString(), "--output",
+                tmp.resolve("sub.csv").toString()).oneLineUserError())
+                .isEqualTo("error: " + wideInput + ": tensor 'hidden.W' is 10x784, but the network expects 10x5000000");
+        assertThat(tmp.resolve("sub.csv")).doesNotExist();
     }
 
     private record Child(int code, String out, String err) {
@@ -85,6 +114,17 @@ class ResourceBoundsTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /** {@code args} in a child JVM like this one ({@link Cli#childJava}) with {@code jvmOptions}. */
+    private Child child(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = Cli.childJava(jvmOptions.toArray(String[]::new));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private Child run(List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "out", ".txt"), err = Files.createTempFile(tmp, "err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

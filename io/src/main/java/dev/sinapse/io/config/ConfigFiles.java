@@ -220,6 +220,11 @@ public final class ConfigFiles {
         DataConfig data = e.getData();
         atLeast(data.getDevRows(), 0, "data.dev_rows", "a non-negative integer");
         positive(data.getPixelScale(), "data.pixel_scale");
+        if (!Float.isFinite(255 * (1f / data.getPixelScale()))) {
+            // as the trainer and the inference scale pixels: by 1 / pixel_scale, in float
+            throw new SinapseException("data.pixel_scale must be a positive number that pixel 255 divided by it stays a"
+                    + " finite float, got " + data.getPixelScale());
+        }
         NetworkConfig network = e.getNetwork();
         atLeast(network.getInputSize(), 1, "network.input_size", "a positive integer");
         if (network.getLayersCount() == 0) {

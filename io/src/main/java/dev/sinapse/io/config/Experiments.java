@@ -64,6 +64,7 @@ public final class Experiments {
             e = e.toBuilder().setData(e.getData().toBuilder().setPath(baseDir.resolve(p).normalize().toString())).build();
         }
         ConfigFiles.validate(e);
+        checkThreads(e.getTraining().getThreads(), "training.threads");
         return new Loaded(e, baseDir, source);
     }
 
@@ -121,7 +122,27 @@ public final class Experiments {
     /** training.threads, with 0 meaning every core. */
     public static int threads(Experiment e) {
         int t = e.getTraining().getThreads();
+        checkThreads(t, "training.threads");
         return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * More threads than this per core only wait for one another: the results are the same for any count, and a
+     * count in the thousands starts thousands of spinning threads that never finish a step.
+     */
+    public static final int THREADS_PER_CORE = 4;
+
+    /**
+     * Checks a thread count given as {@code field} (training.threads, bench's --threads): 0 for every core, or 1 up
+     * to {@value #THREADS_PER_CORE} threads per core of this machine.
+     */
+    public static void checkThreads(long threads, String field) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        long max = (long) THREADS_PER_CORE * cores;
+        if (threads < 0 || threads > max) {
+            throw new SinapseException(field + " must be 0 (all cores) or 1.." + max + " (" + THREADS_PER_CORE
+                    + " per core; this machine has " + cores + "), got " + threads);
+        }
     }
 
     static boolean isIdx(Path p) {

@@ -1,7 +1,9 @@
 package dev.sinapse.io.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.GzipBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -52,6 +54,28 @@ class ExperimentsTest {
         assertThat(data.rows().size()).isEqualTo(ROWS);
         assertThat(data.sha256()).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+    }
+
+    /** A thread count in the thousands would start thousands of spinning threads: refused at resolve, with the bound. */
+    @ParameterizedTest
+    @ValueSource(longs = {100_000, -1})
+    void threadCountsOutsideZeroToFourPerCoreAreRefused(long threads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        var config = ConfigFiles.parseText(withThreads(threads), "exp.textproto");
+        String expected = "training.threads must be 0 (all cores) or 1.." + 4 * cores + " (4 per core; this machine has "
+                + cores + "), got " + threads;
+        assertThatThrownBy(() -> Experiments.resolve(config, List.of(), dir, "exp.textproto"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage(threads < 0 ? "training.threads must be 0 (all cores) or a positive integer, got -1" : expected);
+        assertThatThrownBy(() -> Experiments.checkThreads(threads, "--threads")).hasMessage(expected.replace("training.threads", "--threads"));
+        // the bound itself, and 0 (every core), are accepted
+        Experiments.resolve(ConfigFiles.parseText(withThreads(4L * cores), "exp.textproto"), List.of(), dir, "exp.textproto");
+        Experiments.checkThreads(0, "--threads");
+    }
+
+    private static String withThreads(long threads) {
+        return "network { input_size: 4 layers { type: \"dense\" options { key: \"units\" value: \"10\" } } }\n"
+                + "training { threads: " + threads + " }";
     }
 
     private static byte[] csv() {

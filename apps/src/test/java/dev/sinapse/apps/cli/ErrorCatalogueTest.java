@@ -447,6 +447,26 @@ class ErrorCatalogueTest {
                 .isEqualTo("error: Missing required parameter for option '--resume' (CKPT)");
     }
 
+    // ---- files named on the command line ----------------------------------------------------------------------
+
+    /** Path.of("") is the current directory: an empty name must not stand for it. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"train, --out", "train, --config", "evaluate, --png", "predict, --output", "show, --png", "plot, --output", "inspect, ''"})
+    void anEmptyPathIsRefusedBeforeAnythingIsWritten(String command, String option) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command));
+        if (!option.isEmpty()) {
+            args.add(option);
+        }
+        args.add("");
+        List<String> lines = userError(Cli.run(args.toArray(String[]::new)), 2);
+        String what = option.isEmpty() ? "positional parameter at index 0 (CKPT)" : "option '" + option + "'";
+        assertThat(lines.get(0)).isEqualTo("error: Invalid value for " + what + ": expected a file or directory name, found an empty string");
+        assertThat(lines.get(1)).isEqualTo("(see: sinapse help " + command + ")");
+        try (var here = Files.list(Path.of(""))) {
+            assertThat(here).noneMatch(f -> f.getFileName().toString().matches("last\\.ckpt|metrics\\.csv|curves\\.png"));
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Trains on {@code data} with the article config; returns the error message after "error: ". */

@@ -54,6 +54,21 @@ class ResourceBoundsTest {
     }
 
     @Test
+    void theOutOfMemoryHintAsksForMoreThanTheHeapAlreadyHas() throws Exception {
+        // 784 × 2,000,000 weights are 6.3 GB of floats: more than a 5 GiB heap, refused at once without touching memory
+        Path config = Cli.articleConfig(tmp, 300, "huger");
+        Child r = child("-Xmx5g", "train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[0].options.units=2000000", "--set", "training.epochs=1");
+        String error = r.oneLineUserError();
+        assertThat(error).startsWith("error: out of memory (the Java heap is limited to ").contains("give Java more memory");
+        long heapMiB = Long.parseLong(error.replaceAll(".*limited to (\\d+) MiB.*", "$1"));
+        long suggestedGiB = Long.parseLong(error.replaceAll(".*java -Xmx(\\d+)g .*", "$1"));
+        assertThat(suggestedGiB << 10).isGreaterThan(heapMiB);
+        assertThat(Main.outOfMemory(64L << 20)).contains("java -Xmx4g ");
+        assertThat(Main.outOfMemory(6L << 30)).contains("limited to 6144 MiB").contains("java -Xmx12g ");
+    }
+
+    @Test
     void aCheckpointWhoseConfigClaimsAHugeNetworkFailsCleanlyAndStillInspects() throws Exception {
         Checkpoint c = CheckpointFile.read(Cli.trainedRun(tmp, 300, 1).resolve("last.ckpt"));
         var config = c.getConfig().toBuilder();
@@ -81,10 +96,12 @@ class ResourceBoundsTest {
         }
     }
 
+    /** The command line in a child JVM with a 64 MiB heap, or the heap of a leading "-Xmx..." argument. */
     private Child child(String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
+        boolean heap = args.length > 0 && args[0].startsWith("-Xmx");
+        List<String> cmd = new ArrayList<>(List.of(java, heap ? args[0] : HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args).subList(heap ? 1 : 0, args.length));
         Path out = Files.createTempFile(tmp, "out", ".txt"), err = Files.createTempFile(tmp, "err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -2,8 +2,10 @@ package dev.sinapse.io.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Fifo;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.GzipBytes;
 import java.io.ByteArrayInputStream;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -146,6 +149,49 @@ class KaggleCsvTest {
         assertSame(d, csv, true);
         assertThat(d.source()).isEqualTo("bundled mnist-8k");
         assertThat(closed[0]).isFalse();
+    }
+
+    /** A pipe has no position: it must be read as a stream (this once failed with "Illegal seek" at the first refill). */
+    @Test
+    @Timeout(30)
+    void readsAFifoPlainOrGzippedAsAStream() throws Exception {
+        assumeTrue(Fifo.available(), "no mkfifo here");
+        SyntheticCsv csv = SyntheticCsv.random(400, 784, 8);   // ~800 KB: many refills of the 64 KB buffers
+        byte[] plain = csv.text(true, "\n").getBytes(StandardCharsets.US_ASCII);
+        try (Fifo fifo = Fifo.feeding(dir.resolve("digits.fifo"), plain)) {
+            Dataset d = KaggleCsv.read(fifo.path(), "label");
+            assertSame(d, csv, true);
+            assertThat(d.source()).isEqualTo(fifo.path().toString());
+        }
+        try (Fifo fifo = Fifo.feeding(dir.resolve("digits-gz.fifo"), csv.gzipped());
+                KaggleCsv.Batches batches = KaggleCsv.open(fifo.path(), "label", 64)) {
+            int rows = 0;
+            for (Dataset b = batches.next(); b != null; b = batches.next()) {
+                rows += b.size();
+            }
+            assertThat(rows).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void readsStandardInputForADash() {
+        SyntheticCsv csv = SyntheticCsv.random(30, 5, 9);
+        InputStream before = System.in;
+        System.setIn(new ByteArrayInputStream(csv.gzipped()));
+        try {
+            Dataset d = KaggleCsv.read(Path.of("-"), "label");
+            assertSame(d, csv, true);
+            assertThat(d.source()).isEqualTo("stdin");
+        } finally {
+            System.setIn(before);
+        }
+        System.setIn(new ByteArrayInputStream("label,pixel0\n3,x\n".getBytes(StandardCharsets.US_ASCII)));
+        try {
+            assertThatThrownBy(() -> KaggleCsv.read(Path.of("-"), "label"))
+                    .hasMessage("stdin line 2, column pixel0: expected an integer 0..255, found 'x'");
+        } finally {
+            System.setIn(before);
+        }
     }
 
     @Test

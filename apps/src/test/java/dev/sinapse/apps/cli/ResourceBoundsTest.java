@@ -7,13 +7,17 @@ import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.LayerConfig;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +45,39 @@ class ResourceBoundsTest {
                 "--out", tmp.resolve("r").toString(), "--set", "training.epochs=1");
         assertThat(r.oneLineUserError()).isEqualTo("error: " + images + ": the header declares " + claimed + " images of 28×28 ("
                 + claimed * 784L + " bytes) but the file holds only " + held * 784 + " bytes after the header");
+    }
+
+    /**
+     * Data without line breaks: /dev/zero, and a gzipped line of 64 MB (64 KB on disk). Each is refused at the
+     * line bound, naming the line, within seconds, in a 64 MiB heap (before the bound: "out of memory" after
+     * filling whatever heap there was).
+     */
+    @Test
+    void dataWithoutLineBreaksFailsAtItsLongLineFastInASmallHeap() throws Exception {
+        String tooLong = ": longer than 1048576 characters; expected one image per line (a few thousand characters)";
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            long t0 = System.nanoTime();
+            Child r = child("train", "--config", Cli.articleConfig(tmp, zero, "zero", "").toString(),
+                    "--out", tmp.resolve("z").toString());
+            assertThat(r.oneLineUserError()).isEqualTo("error: /dev/zero line 1" + tooLong);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        }
+
+        Path bomb = tmp.resolve("bomb.csv.gz");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+            gz.write(Files.readAllLines(Cli.smallCsv(tmp, 2)).get(0).getBytes(StandardCharsets.US_ASCII));
+            gz.write('\n');
+            byte[] zeros = "0,".repeat(1 << 15).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 1024; i++) {
+                gz.write(zeros);
+            }
+        }
+        assertThat(Files.size(bomb)).isLessThan(1 << 20);
+        long t0 = System.nanoTime();
+        Child r = child("train", "--config", Cli.articleConfig(tmp, bomb, "bomb", "").toString(), "--out", tmp.resolve("b").toString());
+        assertThat(r.oneLineUserError()).isEqualTo("error: " + bomb + " line 2" + tooLong);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

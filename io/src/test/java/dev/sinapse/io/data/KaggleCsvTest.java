@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KaggleCsvTest {
@@ -276,6 +277,49 @@ class KaggleCsvTest {
     @MethodSource("malformedFiles")
     void rejectsAMalformedFileNamingTheLineAndColumn(String what, String text, String rest) throws IOException {
         assertReadFails(file("train.csv", text), rest);
+    }
+
+    /**
+     * Files without the line breaks a reader expects, endless and gzipped: each fails at the bound, naming the line,
+     * after reading about a megabyte, instead of filling the heap with one line.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a header without end           | label,pixel0         | ,pixel                | 1
+            a data line without end        | label,pixel0\\n1,0\\n | 0,                    | 3
+            one cell without end           | label,pixel0\\n3,     | 0                     | 2
+            a quoted value spanning lines  | label,pixel0\\n3,"    | '0\\n'                 | 2
+            a lone CR is a line break too  | label,pixel0\\r3,0\\r4,| 0                     | 3
+            """)
+    @Timeout(10)
+    void aLineLongerThanTheBoundFailsNamingItsLineAfterAMegabyte(String what, String head, String repeated, int line) {
+        EndlessGzip bomb = new EndlessGzip(head.replace("\\n", "\n").replace("\\r", "\r"), repeated.replace("\\n", "\n"));
+        assertThatThrownBy(() -> KaggleCsv.read(bomb, "bomb.csv.gz", "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage("bomb.csv.gz line " + line + ": longer than " + CsvRows.MAX_LINE
+                        + " characters; expected one image per line (a few thousand characters)");
+        assertThat(bomb.inflated()).isLessThan(4L * CsvRows.MAX_LINE);
+    }
+
+    @Test
+    @Timeout(10)
+    void devZeroIsOneEndlessLine() {
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero), "no /dev/zero here");
+        assertThatThrownBy(() -> KaggleCsv.read(zero, "label")).hasMessage("/dev/zero line 1: longer than " + CsvRows.MAX_LINE
+                + " characters; expected one image per line (a few thousand characters)");
+    }
+
+    @Test
+    void theBoundCountsRecordsNotFiles() throws IOException {
+        // many lines of which none is long, ended by CR alone (as old Macs wrote them), and quoted line breaks
+        SyntheticCsv csv = SyntheticCsv.random(800, 784, 10);
+        String text = csv.text(true, "\r");
+        assertThat(text.length()).isGreaterThan(CsvRows.MAX_LINE);
+        assertSame(KaggleCsv.read(file("cr.csv", text), "label"), csv, true);
+        Dataset quoted = KaggleCsv.read(file("quoted.csv", "\"la\nbel\",\"pix\"\"el0\"\n1,2\n"), "la\nbel");
+        assertThat(quoted.size()).isEqualTo(1);
+        assertThat(quoted.pixel(0, 0)).isEqualTo(2);
     }
 
     @Test

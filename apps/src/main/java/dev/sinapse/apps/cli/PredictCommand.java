@@ -2,7 +2,6 @@ package dev.sinapse.apps.cli;
 
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
-import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.files.AtomicFiles;
@@ -11,7 +10,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,10 +50,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.notAnInput("--output", output, Outputs.input("--input", input), Outputs.input("--checkpoint", checkpoint.checkpoint));
         TrainedModel model = checkpoint.load();
-        if (AtomicFiles.replaces(output) && isSameFile(input, output)) {
-            throw new SinapseException("--output " + output + " is the input file; choose another name (e.g. submission.csv)");
-        }
         long rows;
         PrintWriter out = spec.commandLine().getOut();
         if (output.toString().equals(STDOUT)) {
@@ -112,13 +108,5 @@ public final class PredictCommand implements Callable<Integer> {
             w.flush();
         }
         return id;
-    }
-
-    private static boolean isSameFile(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;   // the input is missing: reading it will say so
-        }
     }
 }

@@ -81,6 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
         Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
+        Outputs.notInRunDirectory(this.out != null ? this.out : resume != null ? resume.toAbsolutePath().getParent() : null,
+                Outputs.input("--config", config), Outputs.input("data.path", Experiments.dataPath(loaded)));
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
 

@@ -467,6 +467,49 @@ class ErrorCatalogueTest {
         }
     }
 
+    /**
+     * An output that is one of the command's inputs, named another way (./, a link, the same path): refused before
+     * anything is written, the input left as it was. In directory {D}, {X} is a copy of the data, {M} of the
+     * checkpoint, {R} of the run's metrics.csv; {L} is a symbolic link to {X}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            evaluate --checkpoint {M} --data {X} --png {D}/./x.csv | --png {D}/./x.csv is the same file as --data {X}
+            evaluate --checkpoint {M} --data {X} --png {M}        | --png {M} is the same file as --checkpoint {M}
+            predict --checkpoint {M} --input {X} --output {M}     | --output {M} is the same file as --checkpoint {M}
+            predict --checkpoint {M} --input {X} --output {L}     | --output {L} is the same file as --input {X}
+            show --checkpoint {M} --data {X} --index 0 --png {X}  | --png {X} is the same file as --data {X}
+            plot --run {R} --output {R}                           | --output {R} is the same file as --run {R}
+            """)
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept(String command, String message) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("onto-input-" + Math.abs(command.hashCode())));
+        Path x = Files.copy(csv, dir.resolve("x.csv")), m = Files.copy(checkpoint, dir.resolve("m.ckpt"));
+        Path r = Files.copy(tmp.resolve("good-run").resolve("metrics.csv"), dir.resolve("metrics.csv"));
+        Path l = Files.createSymbolicLink(dir.resolve("link.csv"), x.getFileName());
+        UnaryOperator<String> fill = t -> t.replace("{X}", x.toString()).replace("{M}", m.toString()).replace("{R}", r.toString())
+                .replace("{L}", l.toString()).replace("{D}", dir.toString());
+        byte[] xBefore = Files.readAllBytes(x), mBefore = Files.readAllBytes(m), rBefore = Files.readAllBytes(r);
+
+        List<String> lines = userError(Cli.run(fill.apply(command).split(" ")), 1);
+        assertThat(lines.get(0)).isEqualTo("error: " + fill.apply(message) + "; writing it would replace that input: choose another name");
+        assertThat(Files.readAllBytes(x)).isEqualTo(xBefore);
+        assertThat(Files.readAllBytes(m)).isEqualTo(mBefore);
+        assertThat(Files.readAllBytes(r)).isEqualTo(rBefore);
+        assertThat(Files.isSymbolicLink(l)).isTrue();
+    }
+
+    @Test
+    void aRunDirectoryThatWouldWriteOverItsOwnConfigIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("rerun"));
+        Path cfg = Files.copy(config, dir.resolve("config.textproto"));
+        byte[] before = Files.readAllBytes(cfg);
+        Cli.Result r = Cli.run("train", "--config", cfg.toString(), "--out", dir.toString(), "--set", "training.epochs=1");
+        assertThat(userError(r, 1).get(0)).isEqualTo("error: --out " + dir + ": the run writes " + cfg
+                + ", which is --config " + cfg + "; choose another run directory");
+        assertThat(Files.readAllBytes(cfg)).isEqualTo(before);
+        assertThat(dir.resolve("last.ckpt")).doesNotExist();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Trains on {@code data} with the article config; returns the error message after "error: ". */

@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class MetricsCsv {
     private static final List<String> REQUIRED = List.of("step", "loss", "train_accuracy");
+    /** The largest magnitude read: a chart's axis must be able to span any two values. */
+    static final double LARGEST = 1e300;
 
     private MetricsCsv() {
     }
@@ -67,12 +69,25 @@ public final class MetricsCsv {
         return col.containsKey(name) ? number(cells, col, name, file, line) : Double.NaN;
     }
 
+    /**
+     * The cell as a number. NaN stands for "not measured" (no dev set), except in the step. An infinity, or a value
+     * beyond ±1e300 (two of which may span more than a double holds), is refused: there is no drawing it.
+     */
     private static double number(String[] cells, Map<String, Integer> col, String name, Path file, long line) {
         String cell = cells[col.get(name)].trim();
+        double v;
         try {
-            return Double.parseDouble(cell);
+            v = Double.parseDouble(cell);
         } catch (NumberFormatException e) {
             throw new SinapseException(file + " line " + line + ", column " + name + ": expected a number, found '" + cell + "'");
         }
+        if (Double.isInfinite(v) || Double.isNaN(v) && name.equals("step")) {
+            throw new SinapseException(file + " line " + line + ", column " + name + ": expected a finite number, found '" + cell + "'");
+        }
+        if (Math.abs(v) > LARGEST) {
+            throw new SinapseException(file + " line " + line + ", column " + name + ": expected a number within ±1e300, found '"
+                    + cell + "'");
+        }
+        return v;
     }
 }

@@ -10,6 +10,7 @@ import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SameSize;
 import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.cli.Main;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
@@ -508,6 +509,22 @@ class ErrorCatalogueTest {
                 + ", which is --config " + cfg + "; choose another run directory");
         assertThat(Files.readAllBytes(cfg)).isEqualTo(before);
         assertThat(dir.resolve("last.ckpt")).doesNotExist();
+    }
+
+    /** A metrics.csv value that no axis can span: one line naming the line and column, not the chart library's trace. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Infinity  | expected a finite number, found 'Infinity'
+            -Infinity | expected a finite number, found '-Infinity'
+            1e308     | expected a number within ±1e300, found '1e308'
+            """)
+    void plotRefusesAMetricsValueNoChartCanDraw(String loss, String message) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("metrics-" + loss));
+        Path metrics = Files.writeString(dir.resolve("metrics.csv"), Metrics.CSV_HEADER + "\n1,1,2.3,0.1,NaN,NaN,0.1,1.0\n"
+                + "2,1," + loss + ",0.1,NaN,NaN,0.1,2.0\n");
+        List<String> lines = userError(Cli.run("plot", "--run", dir.toString()), 1);
+        assertThat(lines.get(0)).isEqualTo("error: " + metrics + " line 3, column loss: " + message);
+        assertThat(dir.resolve("curves.png")).doesNotExist();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

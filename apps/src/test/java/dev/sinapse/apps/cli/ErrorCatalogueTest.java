@@ -149,6 +149,25 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void csvLabelColumnInAnotherCaseIsExplained() throws IOException {
+        Path capital = withLine("capital-label.csv", 1, l -> l.replaceFirst("^label,", "Label,"));
+        String message = capital + " line 1: the header has no 'label' column but has 'Label'; column names must match"
+                + " exactly (case and spaces): rename it 'label'";
+        assertThat(trainOn(capital)).isEqualTo(message);
+        // evaluate once said "the header has 785 pixel columns, but the model ... takes 784 inputs"
+        assertThat(userError(Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--data", capital.toString()), 1).get(0))
+                .isEqualTo("error: " + message);
+    }
+
+    @Test
+    void csvLineLongerThanTheBoundNamesItsLine() throws IOException {
+        // 1,048,576 characters: 262,144 pixels of three digits and their commas; the line is one past that
+        Path wide = withLine("wide.csv", 5, l -> l + ",0".repeat((1 << 19) - l.length() / 2 + 1));
+        assertThat(trainOn(wide)).isEqualTo(wide + " line 5: longer than 1048576 characters; expected one image per line"
+                + " (a few thousand characters)");
+    }
+
+    @Test
     void idxImagesWithoutTheirLabelsFileNameTheFileLookedFor() throws IOException {
         Path images = tmp.resolve("tiny-images-idx3-ubyte");
         ByteBuffer b = ByteBuffer.allocate(16 + 2 * 784).putInt(0x803).putInt(2).putInt(28).putInt(28);

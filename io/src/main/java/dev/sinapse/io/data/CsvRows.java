@@ -101,6 +101,16 @@ final class CsvRows implements Closeable {
             throw new SinapseException(source + " line " + line() + ": expected a header line " + expected
                     + ", found numbers (the file has no header)");
         }
+        if (found < 0 && labelColumn != null) {
+            // otherwise the column counts as a pixel and the file reads as unlabelled with one pixel too many
+            for (String name : names) {
+                if (name.strip().equalsIgnoreCase(labelColumn.strip())) {
+                    throw new SinapseException(source + " line " + line() + ": the header has no '" + labelColumn
+                            + "' column but has " + Messages.quote(name) + "; column names must match exactly (case and"
+                            + " spaces): rename it '" + labelColumn + "'");
+                }
+            }
+        }
         return found;
     }
 

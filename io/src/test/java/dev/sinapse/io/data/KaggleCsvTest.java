@@ -256,6 +256,12 @@ class KaggleCsvTest {
                         " line 1: expected a header line label,pixel0,..., found numbers (the file has no header)"),
                 malformed("the label column twice", "label,pixel0,label\n1,2,3\n",
                         " line 1: column 'label' appears twice in the header"),
+                malformed("a label column named in another case", "Label,pixel0\n1,2\n",
+                        " line 1: the header has no 'label' column but has 'Label'; column names must match exactly"
+                                + " (case and spaces): rename it 'label'"),
+                malformed("a label column with a space", "pixel0, label\n1,2\n",
+                        " line 1: the header has no 'label' column but has ' label'; column names must match exactly"
+                                + " (case and spaces): rename it 'label'"),
                 malformed("an unclosed quote", "label,pixel0\n1,2\n3,\"4\n",
                         " line 3: a quoted value is not closed before the end of the file"));
     }

@@ -20,6 +20,7 @@ public final class MetricsCsv {
     private static final List<String> REQUIRED = List.of("step", "loss", "train_accuracy");
     /** The largest magnitude read: a chart's axis must be able to span any two values. */
     static final double LARGEST = 1e300;
+    static final int MAX_LINE = 1 << 16;
 
     private MetricsCsv() {
     }
@@ -27,7 +28,7 @@ public final class MetricsCsv {
     public static List<Metrics> read(Path file) {
         List<Metrics> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
+            String header = readLine(in, file, 1);
             if (header == null) {
                 throw new SinapseException(file + ": the file is empty (expected the header " + Metrics.CSV_HEADER + ")");
             }
@@ -43,7 +44,7 @@ public final class MetricsCsv {
             }
             String line;
             long n = 1;
-            while ((line = in.readLine()) != null) {
+            while ((line = readLine(in, file, n + 1)) != null) {
                 n++;
                 if (line.isBlank()) {
                     continue;
@@ -63,6 +64,35 @@ public final class MetricsCsv {
             throw new SinapseException(file + ": cannot read: " + e.getMessage());
         }
         return rows;
+    }
+
+    /**
+     * Line {@code n} without its end (LF, CR LF or CR), or null at the end of the file. A metrics row is under 200
+     * characters; a line longer than {@link #MAX_LINE} is refused as soon as it gets there, not read until the heap
+     * runs out.
+     */
+    private static String readLine(BufferedReader in, Path file, long n) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); ; c = in.read()) {
+            if (c < 0) {
+                return b.length() == 0 ? null : b.toString();
+            }
+            if (c == '\n') {
+                return b.toString();
+            }
+            if (c == '\r') {
+                in.mark(1);
+                if (in.read() != '\n') {
+                    in.reset();
+                }
+                return b.toString();
+            }
+            if (b.length() == MAX_LINE) {
+                throw new SinapseException(file + " line " + n + ": longer than " + MAX_LINE
+                        + " characters; expected a metrics row (a step and a few numbers)");
+            }
+            b.append((char) c);
+        }
     }
 
     private static double orNaN(String[] cells, Map<String, Integer> col, String name, Path file, long line) {

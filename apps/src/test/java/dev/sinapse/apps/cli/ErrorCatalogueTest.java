@@ -546,6 +546,17 @@ class ErrorCatalogueTest {
         assertThat(dir.resolve("curves.png")).doesNotExist();
     }
 
+    @Test
+    void plotRefusesAMetricsLineLongerThanARowCanBe() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("metrics-huge"));
+        Path metrics = dir.resolve("metrics.csv");
+        try (var f = new java.io.RandomAccessFile(metrics.toFile(), "rw")) {
+            f.setLength(4L << 30);   // sparse: a 4 GiB line of NUL characters, nothing on disk
+        }
+        assertThat(userError(Cli.run("plot", "--run", dir.toString()), 1).get(0)).isEqualTo("error: " + metrics
+                + " line 1: longer than 65536 characters; expected a metrics row (a step and a few numbers)");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Trains on {@code data} with the article config; returns the error message after "error: ". */

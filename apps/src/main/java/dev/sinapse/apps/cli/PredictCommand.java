@@ -67,7 +67,8 @@ public final class PredictCommand implements Callable<Integer> {
         }
         // the CSV on standard output is for a program to read: the summary goes beside it
         PrintWriter summary = toStandardOutput(output) ? spec.commandLine().getErr() : out;
-        summary.printf(Locale.ROOT, "predicted %d rows of %s with %s; wrote %s%n", rows, input, model.describe(),
+        summary.printf(Locale.ROOT, "predicted %d rows of %s with %s; wrote %s%n", rows,
+                input.toString().equals("-") ? "standard input" : input, model.describe(),
                 output.toString().equals(STDOUT) ? "standard output" : output);
         summary.flush();
         return 0;

@@ -469,21 +469,48 @@ class ErrorCatalogueTest {
 
     // ---- files named on the command line ----------------------------------------------------------------------
 
-    /** Path.of("") is the current directory: an empty name must not stand for it. */
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"train, --out", "train, --config", "evaluate, --png", "predict, --output", "show, --png", "plot, --output", "inspect, ''"})
-    void anEmptyPathIsRefusedBeforeAnythingIsWritten(String command, String option) throws IOException {
-        List<String> args = new ArrayList<>(List.of(command));
-        if (!option.isEmpty()) {
-            args.add(option);
+    /**
+     * Path.of("") is the current directory: an empty name must not stand for it. Each command runs with every other
+     * argument good ({C} the config, {M} the checkpoint, {X} the data, {R} a run; {E} is the empty string).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            train --config {C} --set training.epochs=1 --out {E} | option '--out'
+            train --config {E}                                   | option '--config'
+            evaluate --checkpoint {M} --data {X} --png {E}       | option '--png'
+            predict --checkpoint {M} --input {X} --output {E}    | option '--output'
+            show --checkpoint {M} --data {X} --index 0 --png {E} | option '--png'
+            plot --run {R} --output {E}                          | option '--output'
+            inspect {E}                                          | positional parameter at index 0 (CKPT)
+            """)
+    void anEmptyPathIsRefusedBeforeAnythingIsWritten(String command, String what) throws Exception {
+        List<String> args = new ArrayList<>();
+        for (String a : command.split(" ")) {
+            args.add(a.replace("{C}", config.toString()).replace("{M}", checkpoint.toString()).replace("{X}", csv.toString())
+                    .replace("{R}", tmp.resolve("good-run").toString()).replace("{E}", ""));
         }
-        args.add("");
-        List<String> lines = userError(Cli.run(args.toArray(String[]::new)), 2);
-        String what = option.isEmpty() ? "positional parameter at index 0 (CKPT)" : "option '" + option + "'";
+        Cli.Result r;
+        Path here = null;
+        if (args.contains("--out")) {
+            // in a child JVM in an empty directory: were "" the current directory, the run would be written there
+            here = Files.createDirectories(tmp.resolve("empty-out"));
+            List<String> cmd = Cli.childJava();
+            cmd.addAll(args);
+            Path out = tmp.resolve("empty-out.txt"), err = tmp.resolve("empty-out.err");
+            Process p = new ProcessBuilder(cmd).directory(here.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("finished in 60 s").isTrue();
+            r = new Cli.Result(p.exitValue(), Files.readString(out),
+                    Files.readString(err).replaceAll("(?m)^WARNING: Using incubator modules.*\\R", ""));
+        } else {
+            r = Cli.run(args.toArray(String[]::new));
+        }
+        List<String> lines = userError(r, 2);
         assertThat(lines.get(0)).isEqualTo("error: Invalid value for " + what + ": expected a file or directory name, found an empty string");
-        assertThat(lines.get(1)).isEqualTo("(see: sinapse help " + command + ")");
-        try (var here = Files.list(Path.of(""))) {
-            assertThat(here).noneMatch(f -> f.getFileName().toString().matches("last\\.ckpt|metrics\\.csv|curves\\.png"));
+        assertThat(lines.get(1)).isEqualTo("(see: sinapse help " + args.get(0) + ")");
+        if (here != null) {
+            try (var left = Files.list(here)) {
+                assertThat(left).isEmpty();
+            }
         }
     }
 

@@ -69,9 +69,15 @@ public final class AtomicFiles {
         }
         Body body = out -> {
             for (ByteBuffer part : parts) {
-                WritableByteChannel ch = Channels.newChannel(out);
-                while (part.hasRemaining()) {
-                    ch.write(part);
+                if (part.hasArray()) {
+                    // a large array goes past the stream's buffer straight to the file
+                    out.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
+                    part.position(part.limit());
+                } else {
+                    WritableByteChannel ch = Channels.newChannel(out);
+                    while (part.hasRemaining()) {
+                        ch.write(part);
+                    }
                 }
             }
         };

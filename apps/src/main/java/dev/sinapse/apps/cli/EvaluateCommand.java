@@ -50,6 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InvalidProtocolBufferException {
+        Outputs.notAnInput("--png", png, Outputs.input("--data", data), Outputs.input("--checkpoint", checkpoint.checkpoint));
         TrainedModel model = checkpoint.load();
         Result r = evaluate(model, data);
         PrintWriter out = spec.commandLine().getOut();

@@ -3,6 +3,8 @@ package dev.sinapse.apps.cli;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.kernels.VectorApi;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -47,6 +49,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.registerConverter(Path.class, Main::path);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SinapseException) {
                 err.println("error: " + e.getMessage());
@@ -70,10 +73,31 @@ public final class Main implements Runnable {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             // a config or file asking for more than the heap holds: the user's remedy, not a bug to report
-            err.println("error: out of memory (the Java heap is limited to " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MiB): the network, batch or data set is too large; make it smaller or give Java more memory, e.g. java -Xmx4g -jar sinapse.jar ...");
+            err.println("error: " + outOfMemory(Runtime.getRuntime().maxMemory()));
             err.flush();
             return USER_ERROR;
+        }
+    }
+
+    /** The out-of-memory line for a heap of {@code maxHeap} bytes: its remedy always asks for more than that. */
+    static String outOfMemory(long maxHeap) {
+        long twiceGiB = (2 * maxHeap + (1L << 30) - 1) >> 30;   // twice the heap, rounded up to whole GiB
+        return "out of memory (the Java heap is limited to " + (maxHeap >> 20) + " MiB): the network, batch or data set is "
+                + "too large; make it smaller or give Java more memory, e.g. java -Xmx" + Math.max(4, twiceGiB) + "g -jar sinapse.jar ...";
+    }
+
+    /**
+     * A file or directory option's value. An empty one is refused: {@code Path.of("")} is the current directory, so
+     * {@code --out ""} would fill it with a run's files and {@code --png ""} would be reported as a directory.
+     */
+    static Path path(String value) {
+        if (value.isEmpty()) {
+            throw new CommandLine.TypeConversionException("expected a file or directory name, found an empty string");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("not a valid path: " + e.getReason());
         }
     }
 

@@ -36,7 +36,9 @@ public final class PlotCommand implements Callable<Integer> {
                     ? "no metrics.csv in this directory (train writes one into its run directory)" : "no such directory"));
         }
         Path dir = metrics.getParent() == null ? Path.of("") : metrics.getParent();
-        Path png = plot(metrics, output != null ? output : dir.resolve(CURVES));
+        Path target = output != null ? output : dir.resolve(CURVES);
+        Outputs.notAnInput(output != null ? "--output" : "the default output", target, Outputs.input("--run", metrics));
+        Path png = plot(metrics, target);
         PrintWriter out = spec.commandLine().getOut();
         out.println("curves: " + png);
         out.flush();

@@ -51,6 +51,7 @@ public final class ShowCommand implements Callable<Integer> {
         if (index < 0) {
             throw new SinapseException("--index " + index + ": expected a row number from 0");
         }
+        Outputs.notAnInput("--png", png, Outputs.input("--data", data), Outputs.input("--checkpoint", checkpoint.checkpoint));
         TrainedModel model = checkpoint.load();
         Dataset row = find(model);
         Matrix A = model.outputs(row);

@@ -88,6 +88,8 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointCheck.check(ckpt, resume, registries);
         }
         Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
+        Outputs.notInRunDirectory(this.out != null ? this.out : resume != null ? resume.toAbsolutePath().getParent() : null,
+                Outputs.input("--config", config), Outputs.input("data.path", Experiments.dataPath(loaded)));
 
         long t0 = System.nanoTime();
         Experiments.Data data = Experiments.loadData(loaded);

@@ -15,11 +15,15 @@ import java.math.BigDecimal;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.jfree.chart.ChartUtils;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.block.BlockBorder;
@@ -65,7 +69,8 @@ public final class Charts {
      */
     public static void curves(List<Metrics> history, String title, Path png) {
         JFreeChart chart = curvesChart(history, title);
-        AtomicFiles.write(png, png.toString(), out -> ChartUtils.writeChartAsPNG(out, chart, CURVES_WIDTH, CURVES_HEIGHT));
+        // the image ChartUtils.writeChartAsPNG draws, encoded as the other pictures are
+        writeImage(chart.createBufferedImage(CURVES_WIDTH, CURVES_HEIGHT, BufferedImage.TYPE_INT_ARGB, null), png);
     }
 
     /** The chart {@link #curves} draws. */
@@ -348,7 +353,25 @@ public final class Charts {
         g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
     }
 
+    /**
+     * Encodes the PNG in memory, then writes its bytes. ImageIO writing to a stream would buffer through a cache file
+     * of its own in java.io.tmpdir, and on a full disk leave a closer thread that prints a stack trace at exit, after
+     * the error line; a picture is small enough to hold.
+     */
     private static void writeImage(BufferedImage img, Path png) {
-        AtomicFiles.write(png, png.toString(), out -> ImageIO.write(img, "png", out));
+        byte[] bytes = encodePng(img);
+        AtomicFiles.write(png, png.toString(), out -> out.write(bytes));
+    }
+
+    static byte[] encodePng(BufferedImage img) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IllegalStateException("this Java has no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding a PNG in memory", e);
+        }
+        return bytes.toByteArray();
     }
 }

@@ -159,6 +159,51 @@ class DiskFaultTest {
         assertThat(names(out)).noneMatch(n -> n.endsWith(".tmp"));
     }
 
+    /**
+     * A picture that does not fit: one line, the reason the disk gave, and no stack trace from an image-writer thread
+     * after it (ImageIO's cache file once left one to fail at exit). Under "ulimit -f" for anyone; on a full tmpfs
+     * too where it can be mounted (root).
+     */
+    @Test
+    void aPictureThatDoesNotFitIsOneLineWithTheDisksReason() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs /bin/bash for ulimit");
+        Path run = Cli.trainedRun(tmp, 300, 2);
+        Path png = tmp.resolve("curves-limited.png");
+        String launcher = String.join(" ", Cli.childJava().stream().map(a -> "'" + a + "'").toList());
+        Child limited = child("/bin/bash", "-c", "ulimit -f 8 && exec " + launcher + " plot --run '" + run + "' --output '" + png + "'");
+        assertThat(limited.code).as(limited.err).isEqualTo(Main.USER_ERROR);
+        assertThat(limited.err.strip()).isEqualTo("error: " + png + ": cannot write: File too large");
+        assertThat(png).doesNotExist();
+
+        Path mount = Files.createDirectory(tmp.resolve("tiny-disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", mount.toString()) == 0,
+                "cannot mount a size-limited tmpfs here (needs root)");
+        try {
+            List<String> cmd = new java.util.ArrayList<>(Cli.childJava());
+            cmd.addAll(List.of("plot", "--run", run.toString(), "--output", mount.resolve("curves.png").toString()));
+            Child full = child(cmd.toArray(String[]::new));
+            assertThat(full.code).as(full.err).isEqualTo(Main.USER_ERROR);
+            assertThat(full.err.strip()).isEqualTo("error: " + mount.resolve("curves.png") + ": cannot write: No space left on device");
+            assertThat(names(mount)).isEmpty();
+        } finally {
+            int unmounted = run("umount", mount.toString());
+            if (unmounted != 0) {
+                run("umount", "-l", mount.toString());
+            }
+        }
+    }
+
+    private record Child(int code, String err) {
+    }
+
+    /** A child process; its exit code and standard error, less the JVM's notice about incubator modules. */
+    private Child child(String... command) throws IOException, InterruptedException {
+        Path errFile = Files.createTempFile(tmp, "stderr", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("finished in 60 s").isTrue();
+        return new Child(p.exitValue(), Files.readString(errFile).replaceAll("(?m)^WARNING: Using incubator modules.*\\R", ""));
+    }
+
     private static void assertOneLineUserError(Cli.Result r) {
         assertThat(r.code()).as(r.err()).isEqualTo(Main.USER_ERROR);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");

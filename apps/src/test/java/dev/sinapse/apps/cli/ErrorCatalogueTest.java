@@ -10,6 +10,7 @@ import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SameSize;
 import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.cli.Main;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
@@ -149,6 +150,25 @@ class ErrorCatalogueTest {
         Files.write(truncated, cut);
         assertThat(trainOn(truncated)).isEqualTo(truncated + ": the gzip stream is truncated or corrupt (line "
                 + (1 + newlinesBeforeTheBreak(cut)) + ")");
+    }
+
+    @Test
+    void csvLabelColumnInAnotherCaseIsExplained() throws IOException {
+        Path capital = withLine("capital-label.csv", 1, l -> l.replaceFirst("^label,", "Label,"));
+        String message = capital + " line 1: the header has no 'label' column but has 'Label'; column names must match"
+                + " exactly (case and spaces): rename it 'label'";
+        assertThat(trainOn(capital)).isEqualTo(message);
+        // evaluate once said "the header has 785 pixel columns, but the model ... takes 784 inputs"
+        assertThat(userError(Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--data", capital.toString()), 1).get(0))
+                .isEqualTo("error: " + message);
+    }
+
+    @Test
+    void csvLineLongerThanTheBoundNamesItsLine() throws IOException {
+        // 1,048,576 characters: 262,144 pixels of three digits and their commas; the line is one past that
+        Path wide = withLine("wide.csv", 5, l -> l + ",0".repeat((1 << 19) - l.length() / 2 + 1));
+        assertThat(trainOn(wide)).isEqualTo(wide + " line 5: longer than 1048576 characters; expected one image per line"
+                + " (a few thousand characters)");
     }
 
     @Test
@@ -556,6 +576,123 @@ class ErrorCatalogueTest {
         assertThat(inspect.get(1)).isEqualTo("(see: sinapse help inspect)");
         assertThat(userError(Cli.run("train", "--resume"), 2).get(0))
                 .isEqualTo("error: Missing required parameter for option '--resume' (CKPT)");
+    }
+
+    // ---- files named on the command line ----------------------------------------------------------------------
+
+    /**
+     * Path.of("") is the current directory: an empty name must not stand for it. Each command runs with every other
+     * argument good ({C} the config, {M} the checkpoint, {X} the data, {R} a run; {E} is the empty string).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            train --config {C} --set training.epochs=1 --out {E} | option '--out'
+            train --config {E}                                   | option '--config'
+            evaluate --checkpoint {M} --data {X} --png {E}       | option '--png'
+            predict --checkpoint {M} --input {X} --output {E}    | option '--output'
+            show --checkpoint {M} --data {X} --index 0 --png {E} | option '--png'
+            plot --run {R} --output {E}                          | option '--output'
+            inspect {E}                                          | positional parameter at index 0 (CKPT)
+            """)
+    void anEmptyPathIsRefusedBeforeAnythingIsWritten(String command, String what) throws Exception {
+        List<String> args = new ArrayList<>();
+        for (String a : command.split(" ")) {
+            args.add(a.replace("{C}", config.toString()).replace("{M}", checkpoint.toString()).replace("{X}", csv.toString())
+                    .replace("{R}", tmp.resolve("good-run").toString()).replace("{E}", ""));
+        }
+        Cli.Result r;
+        Path here = null;
+        if (args.contains("--out")) {
+            // in a child JVM in an empty directory: were "" the current directory, the run would be written there
+            here = Files.createDirectories(tmp.resolve("empty-out"));
+            List<String> cmd = Cli.childJava();
+            cmd.addAll(args);
+            Path out = tmp.resolve("empty-out.txt"), err = tmp.resolve("empty-out.err");
+            Process p = new ProcessBuilder(cmd).directory(here.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("finished in 60 s").isTrue();
+            r = new Cli.Result(p.exitValue(), Files.readString(out),
+                    Files.readString(err).replaceAll("(?m)^WARNING: Using incubator modules.*\\R", ""));
+        } else {
+            r = Cli.run(args.toArray(String[]::new));
+        }
+        List<String> lines = userError(r, 2);
+        assertThat(lines.get(0)).isEqualTo("error: Invalid value for " + what + ": expected a file or directory name, found an empty string");
+        assertThat(lines.get(1)).isEqualTo("(see: sinapse help " + args.get(0) + ")");
+        if (here != null) {
+            try (var left = Files.list(here)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * An output that is one of the command's inputs, named another way (./, a link, the same path): refused before
+     * anything is written, the input left as it was. In directory {D}, {X} is a copy of the data, {M} of the
+     * checkpoint, {R} of the run's metrics.csv; {L} is a symbolic link to {X}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            evaluate --checkpoint {M} --data {X} --png {D}/./x.csv | --png {D}/./x.csv is the same file as --data {X}
+            evaluate --checkpoint {M} --data {X} --png {M}        | --png {M} is the same file as --checkpoint {M}
+            predict --checkpoint {M} --input {X} --output {M}     | --output {M} is the same file as --checkpoint {M}
+            predict --checkpoint {M} --input {X} --output {L}     | --output {L} is the same file as --input {X}
+            show --checkpoint {M} --data {X} --index 0 --png {X}  | --png {X} is the same file as --data {X}
+            plot --run {R} --output {R}                           | --output {R} is the same file as --run {R}
+            """)
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept(String command, String message) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("onto-input-" + Math.abs(command.hashCode())));
+        Path x = Files.copy(csv, dir.resolve("x.csv")), m = Files.copy(checkpoint, dir.resolve("m.ckpt"));
+        Path r = Files.copy(tmp.resolve("good-run").resolve("metrics.csv"), dir.resolve("metrics.csv"));
+        Path l = Files.createSymbolicLink(dir.resolve("link.csv"), x.getFileName());
+        UnaryOperator<String> fill = t -> t.replace("{X}", x.toString()).replace("{M}", m.toString()).replace("{R}", r.toString())
+                .replace("{L}", l.toString()).replace("{D}", dir.toString());
+        byte[] xBefore = Files.readAllBytes(x), mBefore = Files.readAllBytes(m), rBefore = Files.readAllBytes(r);
+
+        List<String> lines = userError(Cli.run(fill.apply(command).split(" ")), 1);
+        assertThat(lines.get(0)).isEqualTo("error: " + fill.apply(message) + "; writing it would replace that input: choose another name");
+        assertThat(Files.readAllBytes(x)).isEqualTo(xBefore);
+        assertThat(Files.readAllBytes(m)).isEqualTo(mBefore);
+        assertThat(Files.readAllBytes(r)).isEqualTo(rBefore);
+        assertThat(Files.isSymbolicLink(l)).isTrue();
+    }
+
+    @Test
+    void aRunDirectoryThatWouldWriteOverItsOwnConfigIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("rerun"));
+        Path cfg = Files.copy(config, dir.resolve("config.textproto"));
+        byte[] before = Files.readAllBytes(cfg);
+        Cli.Result r = Cli.run("train", "--config", cfg.toString(), "--out", dir.toString(), "--set", "training.epochs=1");
+        assertThat(userError(r, 1).get(0)).isEqualTo("error: --out " + dir + ": the run writes " + cfg
+                + ", which is --config " + cfg + "; choose another run directory");
+        assertThat(Files.readAllBytes(cfg)).isEqualTo(before);
+        assertThat(dir.resolve("last.ckpt")).doesNotExist();
+    }
+
+    /** A metrics.csv value that no axis can span: one line naming the line and column, not the chart library's trace. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Infinity  | expected a finite number, found 'Infinity'
+            -Infinity | expected a finite number, found '-Infinity'
+            1e308     | expected a number within ±1e300, found '1e308'
+            """)
+    void plotRefusesAMetricsValueNoChartCanDraw(String loss, String message) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("metrics-" + loss));
+        Path metrics = Files.writeString(dir.resolve("metrics.csv"), Metrics.CSV_HEADER + "\n1,1,2.3,0.1,NaN,NaN,0.1,1.0\n"
+                + "2,1," + loss + ",0.1,NaN,NaN,0.1,2.0\n");
+        List<String> lines = userError(Cli.run("plot", "--run", dir.toString()), 1);
+        assertThat(lines.get(0)).isEqualTo("error: " + metrics + " line 3, column loss: " + message);
+        assertThat(dir.resolve("curves.png")).doesNotExist();
+    }
+
+    @Test
+    void plotRefusesAMetricsLineLongerThanARowCanBe() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("metrics-huge"));
+        Path metrics = dir.resolve("metrics.csv");
+        try (var f = new java.io.RandomAccessFile(metrics.toFile(), "rw")) {
+            f.setLength(4L << 30);   // sparse: a 4 GiB line of NUL characters, nothing on disk
+        }
+        assertThat(userError(Cli.run("plot", "--run", dir.toString()), 1).get(0)).isEqualTo("error: " + metrics
+                + " line 1: longer than 65536 characters; expected a metrics row (a step and a few numbers)");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

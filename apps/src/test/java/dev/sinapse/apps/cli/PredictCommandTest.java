@@ -135,7 +135,7 @@ class PredictCommandTest {
         Path copy = Files.copy(unlabelled, tmp.resolve("same.csv"));
         Cli.Result r = Cli.run("predict", "--checkpoint", trained.ckpt().toString(), "--input", copy.toString(), "--output", copy.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("is the input file");
+        assertThat(r.err()).contains("is the same file as --input");
         assertThat(Files.readAllLines(copy)).isEqualTo(Files.readAllLines(unlabelled));
     }
 }

@@ -7,12 +7,17 @@ import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.LayerConfig;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +47,39 @@ class ResourceBoundsTest {
                 + claimed * 784L + " bytes) but the file holds only " + held * 784 + " bytes after the header");
     }
 
+    /**
+     * Data without line breaks: /dev/zero, and a gzipped line of 64 MB (64 KB on disk). Each is refused at the
+     * line bound, naming the line, within seconds, in a 64 MiB heap (before the bound: "out of memory" after
+     * filling whatever heap there was).
+     */
+    @Test
+    void dataWithoutLineBreaksFailsAtItsLongLineFastInASmallHeap() throws Exception {
+        String tooLong = ": longer than 1048576 characters; expected one image per line (a few thousand characters)";
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            long t0 = System.nanoTime();
+            Child r = child("train", "--config", Cli.articleConfig(tmp, zero, "zero", "").toString(),
+                    "--out", tmp.resolve("z").toString());
+            assertThat(r.oneLineUserError()).isEqualTo("error: /dev/zero line 1" + tooLong);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        }
+
+        Path bomb = tmp.resolve("bomb.csv.gz");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+            gz.write(Files.readAllLines(Cli.smallCsv(tmp, 2)).get(0).getBytes(StandardCharsets.US_ASCII));
+            gz.write('\n');
+            byte[] zeros = "0,".repeat(1 << 15).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 1024; i++) {
+                gz.write(zeros);
+            }
+        }
+        assertThat(Files.size(bomb)).isLessThan(1 << 20);
+        long t0 = System.nanoTime();
+        Child r = child("train", "--config", Cli.articleConfig(tmp, bomb, "bomb", "").toString(), "--out", tmp.resolve("b").toString());
+        assertThat(r.oneLineUserError()).isEqualTo("error: " + bomb + " line 2" + tooLong);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
     @Test
     void aNetworkLargerThanTheHeapIsAOneLineError() throws Exception {
         // 784 × 100,000 weights are 314 MB of floats
@@ -50,6 +88,21 @@ class ResourceBoundsTest {
                 "--set", "network.layers[0].options.units=100000", "--set", "training.epochs=1");
         assertThat(r.oneLineUserError()).startsWith("error: out of memory (the Java heap is limited to ")
                 .contains("give Java more memory");
+    }
+
+    @Test
+    void theOutOfMemoryHintAsksForMoreThanTheHeapAlreadyHas() throws Exception {
+        // 784 × 2,000,000 weights are 6.3 GB of floats: more than a 5 GiB heap, refused at once without touching memory
+        Path config = Cli.articleConfig(tmp, 300, "huger");
+        Child r = child("-Xmx5g", "train", "--config", config.toString(), "--out", tmp.resolve("r").toString(),
+                "--set", "network.layers[0].options.units=2000000", "--set", "training.epochs=1");
+        String error = r.oneLineUserError();
+        assertThat(error).startsWith("error: out of memory (the Java heap is limited to ").contains("give Java more memory");
+        long heapMiB = Long.parseLong(error.replaceAll(".*limited to (\\d+) MiB.*", "$1"));
+        long suggestedGiB = Long.parseLong(error.replaceAll(".*java -Xmx(\\d+)g .*", "$1"));
+        assertThat(suggestedGiB << 10).isGreaterThan(heapMiB);
+        assertThat(Main.outOfMemory(64L << 20)).contains("java -Xmx4g ");
+        assertThat(Main.outOfMemory(6L << 30)).contains("limited to 6144 MiB").contains("java -Xmx12g ");
     }
 
     @Test
@@ -110,10 +163,12 @@ class ResourceBoundsTest {
         }
     }
 
+    /** The command line in a child JVM with a 64 MiB heap, or the heap of a leading "-Xmx..." argument. */
     private Child child(String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
+        boolean heap = args.length > 0 && args[0].startsWith("-Xmx");
+        List<String> cmd = new ArrayList<>(List.of(java, heap ? args[0] : HEAP, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args).subList(heap ? 1 : 0, args.length));
         return run(cmd);
     }
 

@@ -15,6 +15,7 @@ import dev.sinapse.io.proto.OptimizerConfig;
 import dev.sinapse.io.proto.ScheduleUnit;
 import dev.sinapse.io.proto.TrainingConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,9 @@ public final class ConfigFiles {
             .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
             .build();
 
+    /** The largest config file read. */
+    static final int MAX_BYTES = 16 << 20;
+
     private ConfigFiles() {
     }
 
@@ -65,7 +69,7 @@ public final class ConfigFiles {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(readBounded(file))).toString();
         } catch (NoSuchFileException e) {
             throw new SinapseException(source + ": file not found");
         } catch (CharacterCodingException e) {
@@ -77,6 +81,17 @@ public final class ConfigFiles {
             text = text.substring(1);
         }
         return json ? parseJson(text, source) : parseText(text, source);
+    }
+
+    /** At most {@link #MAX_BYTES}: a config is a few kilobytes, and a huge file or a device must not fill the heap. */
+    private static byte[] readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new SinapseException(file + ": larger than " + (MAX_BYTES >> 20) + " MiB; a config is a few kilobytes of text");
+            }
+            return bytes;
+        }
     }
 
     /** Protobuf text format. Errors read {@code exp.textproto:3:7: <what>}. */

@@ -27,6 +27,11 @@ final class CsvRows implements Closeable {
 
     // Blank lines are skipped, as pandas does; quotes are allowed because some tools quote the header.
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
+    /**
+     * The longest line (record) read, in characters: room for 262,144 pixels of three digits, far more than a
+     * digit needs (about 3,000 for 28×28), and little enough memory that a file without line breaks fails at once.
+     */
+    static final int MAX_LINE = 1 << 20;
     private static final int NOT_AN_INTEGER = Integer.MIN_VALUE;
     private static final Pattern START_LINE = Pattern.compile("\\(startline (\\d+)\\) (.*)", Pattern.DOTALL);
 
@@ -58,7 +63,7 @@ final class CsvRows implements Closeable {
         try {
             Inputs.skipBom(in);
             parser = CSVParser.builder()
-                    .setReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .setReader(new LineBound(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE))
                     .setFormat(FORMAT)
                     .get();
             records = parser.iterator();
@@ -95,6 +100,16 @@ final class CsvRows implements Closeable {
         if (allNumbers) {
             throw new SinapseException(source + " line " + line() + ": expected a header line " + expected
                     + ", found numbers (the file has no header)");
+        }
+        if (found < 0 && labelColumn != null) {
+            // otherwise the column counts as a pixel and the file reads as unlabelled with one pixel too many
+            for (String name : names) {
+                if (name.strip().equalsIgnoreCase(labelColumn.strip())) {
+                    throw new SinapseException(source + " line " + line() + ": the header has no '" + labelColumn
+                            + "' column but has " + Messages.quote(name) + "; column names must match exactly (case and"
+                            + " spaces): rename it '" + labelColumn + "'");
+                }
+            }
         }
         return found;
     }
@@ -198,6 +213,10 @@ final class CsvRows implements Closeable {
         if (cause instanceof Inputs.CorruptGzip) {
             return new SinapseException(source + ": the gzip stream is truncated or corrupt (line "
                     + ((Inputs.CorruptGzip) cause).line + ")", e);
+        }
+        if (cause instanceof LineBound.TooLong t) {
+            return new SinapseException(source + " line " + t.line + ": longer than " + t.max
+                    + " characters; expected one image per line (a few thousand characters)", e);
         }
         if (cause instanceof org.apache.commons.csv.CSVException) {
             // commons-csv names the line where the bad quoted value started: "(startline 3) EOF reached ..."

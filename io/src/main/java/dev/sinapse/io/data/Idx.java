@@ -24,11 +24,14 @@ public final class Idx {
     private Idx() {
     }
 
-    /** The images as rows of rows·columns pixels, each with its label. */
+    /**
+     * The images as rows of rows·columns pixels, each with its label. The images file is opened first, so a missing
+     * one is named as itself, not as the labels file looked for beside it.
+     */
     public static Dataset read(Path images, Path labels) {
-        byte[] y = readLabels(labels);
         String source = images.toString();
         try (InputStream in = Inputs.open(images)) {
+            byte[] y = readLabels(labels);
             return readImages(in, source, y, labels);
         } catch (IOException e) {
             throw failure(source, e);

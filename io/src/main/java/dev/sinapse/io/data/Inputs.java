@@ -2,6 +2,8 @@ package dev.sinapse.io.data;
 
 import dev.sinapse.api.SinapseException;
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,28 +28,55 @@ final class Inputs {
     static InputStream open(Path file) {
         InputStream raw = openStored(file);
         try {
-            return decode(raw, file.toString());
+            return decode(raw, name(file));
         } catch (RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }
     }
 
-    /** The file's bytes as stored (compressed or not); a file that cannot be opened fails saying why. */
+    /**
+     * The file's bytes as stored (compressed or not); a file that cannot be opened fails saying why. "-" is standard
+     * input (left open). A pipe, a FIFO or a device ({@code /dev/stdin}) is read as a stream, never sought in.
+     */
     static InputStream openStored(Path file) {
+        if (isStdin(file)) {
+            return unclosed(System.in);
+        }
         String source = file.toString();
         if (Files.isDirectory(file)) {
             throw new SinapseException(source + ": is a directory, not a file");
         }
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // Files.newInputStream answers available() from the channel's size and position, and a pipe has
+                // no position ("Illegal seek"); FileInputStream asks the pipe how much it holds
+                return new FileInputStream(file.toFile());
+            }
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new SinapseException(source + ": file not found");
         } catch (AccessDeniedException e) {
             throw new SinapseException(source + ": permission denied");
+        } catch (FileNotFoundException e) {
+            // FileInputStream's only failure: "<path> (reason)"
+            String m = String.valueOf(e.getMessage());
+            String reason = m.startsWith(file.toString() + " (") && m.endsWith(")")
+                    ? m.substring(file.toString().length() + 2, m.length() - 1) : m;
+            throw new SinapseException(source + ": cannot open: " + reason, e);
         } catch (IOException e) {
             throw new SinapseException(source + ": cannot open: " + e.getMessage(), e);
         }
+    }
+
+    /** "-", which stands for standard input where a data file is named on the command line. */
+    static boolean isStdin(Path file) {
+        return file.toString().equals("-");
+    }
+
+    /** The name messages give {@code file}: its path, or "stdin" for "-". */
+    static String name(Path file) {
+        return isStdin(file) ? "stdin" : file.toString();
     }
 
     /** {@code in}, except that closing the result leaves it open: for a stream the caller opened and closes. */

@@ -20,10 +20,13 @@ public final class KaggleCsv {
     private KaggleCsv() {
     }
 
-    /** Every row of {@code file}; labelled when the header has {@code labelColumn} (usually "label"). */
+    /**
+     * Every row of {@code file}; labelled when the header has {@code labelColumn} (usually "label"). The file may be a
+     * pipe or a FIFO; "-" reads standard input.
+     */
     public static Dataset read(Path file, String labelColumn) {
-        try (CsvRows rows = CsvRows.open(Inputs.open(file), file.toString(), labelColumn)) {
-            return readAll(rows, file.toString());
+        try (CsvRows rows = CsvRows.open(Inputs.open(file), Inputs.name(file), labelColumn)) {
+            return readAll(rows, Inputs.name(file));
         }
     }
 
@@ -45,7 +48,7 @@ public final class KaggleCsv {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
-        return new Batches(CsvRows.open(Inputs.open(file), file.toString(), labelColumn), file.toString(), batchRows);
+        return new Batches(CsvRows.open(Inputs.open(file), Inputs.name(file), labelColumn), Inputs.name(file), batchRows);
     }
 
     private static Dataset readAll(CsvRows rows, String source) {

@@ -27,7 +27,7 @@ public final class Sha256Input extends DigestInputStream {
 
     /** The file, opened as the readers open it: a missing, unreadable or directory path fails saying which. */
     public static Sha256Input open(Path file) {
-        return new Sha256Input(Inputs.openStored(file), file.toString());
+        return new Sha256Input(Inputs.openStored(file), Inputs.name(file));
     }
 
     /**

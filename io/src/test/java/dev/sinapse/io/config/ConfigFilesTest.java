@@ -85,6 +85,16 @@ class ConfigFilesTest {
     }
 
     @Test
+    void refusesAConfigLargerThanSixteenMebibytesWithoutReadingIt() throws IOException {
+        Path huge = dir.resolve("huge.textproto");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(4L << 30);   // sparse: 4 GiB long, nothing on disk
+        }
+        assertThatThrownBy(() -> ConfigFiles.read(huge)).isInstanceOf(SinapseException.class)
+                .hasMessage(huge + ": larger than 16 MiB; a config is a few kilobytes of text");
+    }
+
+    @Test
     void reportsAMissingFile() {
         Path missing = dir.resolve("exp.textproto");
         assertThatThrownBy(() -> ConfigFiles.read(missing)).hasMessage(missing + ": file not found");

@@ -162,8 +162,13 @@ class IdxTest {
     }
 
     @Test
-    void reportsAMissingFile() {
-        Path missing = dir.resolve("t10k-labels-idx1-ubyte");
-        assertReadFails(dir.resolve("x"), missing, missing + ": file not found");
+    void reportsAMissingFileAsItself() throws IOException {
+        Path images = dir.resolve("t10k-images-idx3-ubyte"), labels = dir.resolve("t10k-labels-idx1-ubyte");
+        assertReadFails(images, labels, images + ": file not found");   // neither exists: the images are the one named
+        write("t10k-images-idx3-ubyte", idx(0x803, new int[] {1, 2, 2}, new byte[4]));
+        assertReadFails(images, labels, labels + ": file not found");
+        write("t10k-labels-idx1-ubyte", idx(0x801, new int[] {1}, new byte[1]));
+        Files.delete(images);
+        assertReadFails(images, labels, images + ": file not found");
     }
 }

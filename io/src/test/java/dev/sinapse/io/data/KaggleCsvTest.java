@@ -2,8 +2,10 @@ package dev.sinapse.io.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Fifo;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.io.GzipBytes;
 import java.io.ByteArrayInputStream;
@@ -20,9 +22,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KaggleCsvTest {
@@ -148,6 +152,49 @@ class KaggleCsvTest {
         assertThat(closed[0]).isFalse();
     }
 
+    /** A pipe has no position: it must be read as a stream (this once failed with "Illegal seek" at the first refill). */
+    @Test
+    @Timeout(30)
+    void readsAFifoPlainOrGzippedAsAStream() throws Exception {
+        assumeTrue(Fifo.available(), "no mkfifo here");
+        SyntheticCsv csv = SyntheticCsv.random(400, 784, 8);   // ~800 KB: many refills of the 64 KB buffers
+        byte[] plain = csv.text(true, "\n").getBytes(StandardCharsets.US_ASCII);
+        try (Fifo fifo = Fifo.feeding(dir.resolve("digits.fifo"), plain)) {
+            Dataset d = KaggleCsv.read(fifo.path(), "label");
+            assertSame(d, csv, true);
+            assertThat(d.source()).isEqualTo(fifo.path().toString());
+        }
+        try (Fifo fifo = Fifo.feeding(dir.resolve("digits-gz.fifo"), csv.gzipped());
+                KaggleCsv.Batches batches = KaggleCsv.open(fifo.path(), "label", 64)) {
+            int rows = 0;
+            for (Dataset b = batches.next(); b != null; b = batches.next()) {
+                rows += b.size();
+            }
+            assertThat(rows).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void readsStandardInputForADash() {
+        SyntheticCsv csv = SyntheticCsv.random(30, 5, 9);
+        InputStream before = System.in;
+        System.setIn(new ByteArrayInputStream(csv.gzipped()));
+        try {
+            Dataset d = KaggleCsv.read(Path.of("-"), "label");
+            assertSame(d, csv, true);
+            assertThat(d.source()).isEqualTo("stdin");
+        } finally {
+            System.setIn(before);
+        }
+        System.setIn(new ByteArrayInputStream("label,pixel0\n3,x\n".getBytes(StandardCharsets.US_ASCII)));
+        try {
+            assertThatThrownBy(() -> KaggleCsv.read(Path.of("-"), "label"))
+                    .hasMessage("stdin line 2, column pixel0: expected an integer 0..255, found 'x'");
+        } finally {
+            System.setIn(before);
+        }
+    }
+
     @Test
     void streamsAllRowsInOrderInBatches() throws IOException {
         SyntheticCsv csv = SyntheticCsv.random(10, 3, 7);
@@ -209,6 +256,12 @@ class KaggleCsvTest {
                         " line 1: expected a header line label,pixel0,..., found numbers (the file has no header)"),
                 malformed("the label column twice", "label,pixel0,label\n1,2,3\n",
                         " line 1: column 'label' appears twice in the header"),
+                malformed("a label column named in another case", "Label,pixel0\n1,2\n",
+                        " line 1: the header has no 'label' column but has 'Label'; column names must match exactly"
+                                + " (case and spaces): rename it 'label'"),
+                malformed("a label column with a space", "pixel0, label\n1,2\n",
+                        " line 1: the header has no 'label' column but has ' label'; column names must match exactly"
+                                + " (case and spaces): rename it 'label'"),
                 malformed("an unclosed quote", "label,pixel0\n1,2\n3,\"4\n",
                         " line 3: a quoted value is not closed before the end of the file"));
     }
@@ -230,6 +283,49 @@ class KaggleCsvTest {
     @MethodSource("malformedFiles")
     void rejectsAMalformedFileNamingTheLineAndColumn(String what, String text, String rest) throws IOException {
         assertReadFails(file("train.csv", text), rest);
+    }
+
+    /**
+     * Files without the line breaks a reader expects, endless and gzipped: each fails at the bound, naming the line,
+     * after reading about a megabyte, instead of filling the heap with one line.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a header without end           | label,pixel0         | ,pixel                | 1
+            a data line without end        | label,pixel0\\n1,0\\n | 0,                    | 3
+            one cell without end           | label,pixel0\\n3,     | 0                     | 2
+            a quoted value spanning lines  | label,pixel0\\n3,"    | '0\\n'                 | 2
+            a lone CR is a line break too  | label,pixel0\\r3,0\\r4,| 0                     | 3
+            """)
+    @Timeout(10)
+    void aLineLongerThanTheBoundFailsNamingItsLineAfterAMegabyte(String what, String head, String repeated, int line) {
+        EndlessGzip bomb = new EndlessGzip(head.replace("\\n", "\n").replace("\\r", "\r"), repeated.replace("\\n", "\n"));
+        assertThatThrownBy(() -> KaggleCsv.read(bomb, "bomb.csv.gz", "label"))
+                .isInstanceOf(SinapseException.class)
+                .hasMessage("bomb.csv.gz line " + line + ": longer than " + CsvRows.MAX_LINE
+                        + " characters; expected one image per line (a few thousand characters)");
+        assertThat(bomb.inflated()).isLessThan(4L * CsvRows.MAX_LINE);
+    }
+
+    @Test
+    @Timeout(10)
+    void devZeroIsOneEndlessLine() {
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero), "no /dev/zero here");
+        assertThatThrownBy(() -> KaggleCsv.read(zero, "label")).hasMessage("/dev/zero line 1: longer than " + CsvRows.MAX_LINE
+                + " characters; expected one image per line (a few thousand characters)");
+    }
+
+    @Test
+    void theBoundCountsRecordsNotFiles() throws IOException {
+        // many lines of which none is long, ended by CR alone (as old Macs wrote them), and quoted line breaks
+        SyntheticCsv csv = SyntheticCsv.random(800, 784, 10);
+        String text = csv.text(true, "\r");
+        assertThat(text.length()).isGreaterThan(CsvRows.MAX_LINE);
+        assertSame(KaggleCsv.read(file("cr.csv", text), "label"), csv, true);
+        Dataset quoted = KaggleCsv.read(file("quoted.csv", "\"la\nbel\",\"pix\"\"el0\"\n1,2\n"), "la\nbel");
+        assertThat(quoted.size()).isEqualTo(1);
+        assertThat(quoted.pixel(0, 0)).isEqualTo(2);
     }
 
     @Test

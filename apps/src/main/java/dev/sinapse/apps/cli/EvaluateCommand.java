@@ -1,10 +1,5 @@
 package dev.sinapse.apps.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.ListValue;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import com.google.protobuf.util.JsonFormat;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
@@ -12,10 +7,15 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.apps.report.Charts;
 import dev.sinapse.apps.report.ConfusionMatrix;
+import dev.sinapse.io.config.Json;
 import dev.sinapse.io.data.KaggleCsv;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +49,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InvalidProtocolBufferException {
+    public Integer call() {
         TrainedModel model = checkpoint.load();
         Result r = evaluate(model, data);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JsonFormat.printer().print(toJson(model, data, r)));
+            out.println(Json.write(toJson(model, data, r)));
         } else {
             printText(model, r, out);
         }
@@ -131,39 +131,32 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%5s  %9.4f  %9.4f  %9.4f  %9d%n", "macro", cm.macroPrecision(), cm.macroRecall(), cm.macroF1(), cm.total());
     }
 
-    static Struct toJson(TrainedModel model, Path data, Result r) {
+    static Map<String, Object> toJson(TrainedModel model, Path data, Result r) {
         ConfusionMatrix cm = r.confusion();
-        ListValue.Builder matrix = ListValue.newBuilder();
-        ListValue.Builder classes = ListValue.newBuilder();
+        List<Object> matrix = new ArrayList<>();
+        List<Object> classes = new ArrayList<>();
         for (int t = 0; t < cm.classes(); t++) {
-            ListValue.Builder row = ListValue.newBuilder();
+            List<Object> row = new ArrayList<>();
             for (int p = 0; p < cm.classes(); p++) {
-                row.addValues(num(cm.count(t, p)));
+                row.add(cm.count(t, p));
             }
-            matrix.addValues(Value.newBuilder().setListValue(row));
-            classes.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
-                    .putFields("class", num(t))
-                    .putFields("precision", num(cm.precision(t)))
-                    .putFields("recall", num(cm.recall(t)))
-                    .putFields("f1", num(cm.f1(t)))
-                    .putFields("support", num(cm.support(t)))));
+            matrix.add(row);
+            classes.add(Json.object("class", t, "precision", cm.precision(t), "recall", cm.recall(t), "f1", cm.f1(t),
+                    "support", cm.support(t)));
         }
-        return Struct.newBuilder()
-                .putFields("checkpoint", str(model.file().toString()))
-                .putFields("step", num(model.checkpoint().getPosition().getStep()))
-                .putFields("data", str(data.toString()))
-                .putFields("rows", num(cm.total()))
-                .putFields("loss", num(r.loss()))
-                .putFields("loss_type", str(model.checkpoint().getConfig().getLoss().getType()))
-                .putFields("accuracy", num(cm.accuracy()))
-                .putFields("correct", num(cm.correct()))
-                .putFields("confusion_matrix", Value.newBuilder().setListValue(matrix).build())
-                .putFields("classes", Value.newBuilder().setListValue(classes).build())
-                .putFields("macro", Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("precision", num(cm.macroPrecision()))
-                        .putFields("recall", num(cm.macroRecall()))
-                        .putFields("f1", num(cm.macroF1()))).build())
-                .build();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("checkpoint", model.file().toString());
+        json.put("step", model.checkpoint().getPosition().getStep());
+        json.put("data", data.toString());
+        json.put("rows", cm.total());
+        json.put("loss", r.loss());
+        json.put("loss_type", model.checkpoint().getConfig().getLoss().getType());
+        json.put("accuracy", cm.accuracy());
+        json.put("correct", cm.correct());
+        json.put("confusion_matrix", matrix);
+        json.put("classes", classes);
+        json.put("macro", Json.object("precision", cm.macroPrecision(), "recall", cm.macroRecall(), "f1", cm.macroF1()));
+        return json;
     }
 
     /** "run1/last.ckpt": the file and its directory, which tells runs apart. */
@@ -177,11 +170,4 @@ public final class EvaluateCommand implements Callable<Integer> {
         return f == null ? p.toString() : f.toString();
     }
 
-    private static Value num(double d) {
-        return Value.newBuilder().setNumberValue(d).build();
-    }
-
-    private static Value str(String s) {
-        return Value.newBuilder().setStringValue(s).build();
-    }
 }

@@ -131,7 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
-                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), data.rows().source(), loadSeconds);
+                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), data.rows().source()
+                    + (loaded.dataNote().isEmpty() ? "" : " (" + loaded.dataNote() + ")"), loadSeconds);
             out.printf(Locale.ROOT, "network: %s; %d parameters; %d epochs of %d steps (batch %d); run directory %s%n",
                     Describe.network(trainer.network()), Describe.parameterCount(trainer.network()),
                     trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);
@@ -228,8 +229,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Experiments.Loaded resumedConfig(Checkpoint ckpt) {
-        Experiment before = ckpt.getConfig();
-        Experiments.Loaded l = Experiments.resolve(before, sets, Path.of("").toAbsolutePath(), resume.toString());
+        Experiment before = Experiments.fromCheckpoint(ckpt.getConfig(), List.of(), resume.toString()).experiment();
+        Experiments.Loaded l = Experiments.fromCheckpoint(ckpt.getConfig(), sets, resume.toString());
         for (String path : Overrides.changedPaths(before, l.experiment())) {
             boolean safe = SAFE_ON_RESUME.stream().anyMatch(s -> s.endsWith(".") ? path.startsWith(s) : path.equals(s));
             if (!safe) {

@@ -13,6 +13,7 @@ import dev.sinapse.apps.training.RunRecorder;
 import dev.sinapse.apps.training.Trainer;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.RunDirectory;
+import dev.sinapse.io.checkpoint.RunLock;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.proto.Checkpoint;
@@ -20,6 +21,7 @@ import dev.sinapse.io.proto.Experiment;
 import dev.sinapse.io.proto.Provenance;
 import dev.sinapse.kernels.Kernels;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,8 +55,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a config field, e.g. training.epochs=50 or optimizer.learning_rate=0.05. Repeatable.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory). One that holds another run is refused unless --force is given.")
     Path out;
+
+    @Option(names = "--force", description = "Replace the run already in --out DIR: its checkpoints, config.textproto, metrics.csv and curves.png are removed once the config and data have been checked, just before training starts; other files in DIR stay. Without it, train refuses a directory that holds another run.")
+    boolean force;
 
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
     Path resume;
@@ -80,6 +86,13 @@ public final class TrainCommand implements Callable<Integer> {
             sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
+        Path ownDir = resume == null ? null : resume.toAbsolutePath().getParent();
+        Path dir = this.out != null ? this.out : ownDir;
+        // a resume continues the run of its own directory; any other directory must not hold a run, unless --force
+        boolean continuing = ownDir != null && dir.toAbsolutePath().normalize().equals(ownDir.normalize());
+        if (dir != null && !continuing && !force) {
+            refuseIfHoldsRun(dir);   // before the data is read: a quick answer
+        }
         Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
@@ -124,10 +137,31 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Provenance provenance = Provenances.of(loaded, sha, split);
-        Path dir = this.out != null ? this.out
-                : ckpt != null ? resume.toAbsolutePath().getParent()
-                : RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
-        RunRecorder recorder = new RunRecorder(new RunDirectory(dir), provenance);
+        if (dir == null) {
+            dir = RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
+        }
+        RunDirectory run = new RunDirectory(dir);
+        RunLock lock = RunLock.acquire(run);   // held while this process trains; the OS drops it if the process dies
+        try {
+            if (!continuing) {
+                // again under the lock: another run may have finished here while this one read its data
+                if (force) {
+                    RunDirectory.clearPreviousRun(dir);
+                } else {
+                    refuseIfHoldsRun(dir);
+                }
+            }
+            return train(trainer, loaded, data, split, loadSeconds, ckpt, provenance, run);
+        } finally {
+            lock.close();
+        }
+    }
+
+    /** Trains in {@code run}, which this process has locked, and reports. */
+    private int train(Trainer trainer, Experiments.Loaded loaded, Experiments.Data data, Experiments.Split split,
+            double loadSeconds, Checkpoint ckpt, Provenance provenance, RunDirectory run) {
+        PrintWriter out = spec.commandLine().getOut();
+        RunRecorder recorder = new RunRecorder(run, provenance);
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
@@ -135,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + (loaded.dataNote().isEmpty() ? "" : " (" + loaded.dataNote() + ")"), loadSeconds);
             out.printf(Locale.ROOT, "network: %s; %d parameters; %d epochs of %d steps (batch %d); run directory %s%n",
                     Describe.network(trainer.network()), Describe.parameterCount(trainer.network()),
-                    trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);
+                    trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), run.dir());
             out.printf(Locale.ROOT, "kernel: %s%n", trainer.kernel());
             if (ckpt != null) {
                 out.printf(Locale.ROOT, "resuming at step %d (epoch %d) from %s%n", trainer.step(), trainer.epoch(), resume);
@@ -226,6 +260,20 @@ public final class TrainCommand implements Callable<Integer> {
         out.println(PlotCommand.afterTraining(recorder.metricsFile(), recorder.dir().resolve(PlotCommand.CURVES)));
         out.flush();
         return 0;
+    }
+
+    /** Refuses a directory that holds another run's files, naming the ways out. */
+    private static void refuseIfHoldsRun(Path dir) {
+        List<Path> files = RunDirectory.previousRun(dir);
+        if (files.isEmpty()) {
+            return;
+        }
+        String names = files.stream().limit(5).map(f -> f.getFileName().toString()).collect(Collectors.joining(", "))
+                + (files.size() > 5 ? " and " + (files.size() - 5) + " more" : "");
+        Path last = dir.resolve("last.ckpt");
+        throw new SinapseException(dir + " already holds a run (" + names + "); "
+                + (Files.isRegularFile(last) ? "continue it with --resume " + last + ", " : "")
+                + "train into a new --out directory, or add --force to replace it");
     }
 
     private Experiments.Loaded resumedConfig(Checkpoint ckpt) {

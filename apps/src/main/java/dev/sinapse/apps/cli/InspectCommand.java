@@ -80,7 +80,8 @@ public final class InspectCommand implements Callable<Integer> {
         json.put("history", history);
         json.put("provenance", Json.object("sinapse_version", pr.getSinapseVersion(), "java_version", pr.getJavaVersion(),
                 "os", pr.getOs(), "created_at", pr.getCreatedAt(), "data_source", pr.getDataSource(),
-                "data_sha256", pr.getDataSha256(), "train_rows", pr.getTrainRows(), "dev_rows", pr.getDevRows()));
+                "data_sha256", pr.getDataSha256(), "train_rows", pr.getTrainRows(), "dev_rows", pr.getDevRows(),
+                "init_from", pr.getInitFrom(), "init_from_params_sha256", pr.getInitFromParamsSha256()));
         json.put("params_sha256", Tensors.paramsSha256(c.getParamsList()));
         return json;
     }
@@ -123,6 +124,9 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "provenance      sinapse %s, java %s, %s, created %s%n", pr.getSinapseVersion(), pr.getJavaVersion(), pr.getOs(), pr.getCreatedAt());
         out.printf(Locale.ROOT, "data            %s (%d train rows, %d dev rows), sha256 %s%n", pr.getDataSource(), pr.getTrainRows(), pr.getDevRows(), pr.getDataSha256());
+        if (!pr.getInitFrom().isEmpty()) {
+            out.printf(Locale.ROOT, "init from       %s (params_sha256 %s)%n", pr.getInitFrom(), pr.getInitFromParamsSha256());
+        }
         out.printf(Locale.ROOT, "params_sha256   %s%n", Tensors.paramsSha256(c.getParamsList()));
         out.println("config");
         c.getConfigText().lines().forEach(l -> out.println("  " + l));

@@ -11,6 +11,7 @@ import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.training.Provenances;
 import dev.sinapse.apps.training.RunRecorder;
 import dev.sinapse.apps.training.Trainer;
+import dev.sinapse.apps.training.WarmStart;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.RunDirectory;
 import dev.sinapse.io.checkpoint.RunLock;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code train [--config FILE] [--set k=v]... [--out DIR] | train --resume CKPT [--set k=v]...}. With no config, the
- * tutorial's experiment on the bundled digits. Ctrl-C saves last.ckpt before exiting.
+ * {@code train [--config FILE] [--init-from CKPT] [--set k=v]... [--out DIR] [--force] | train --resume CKPT [--set k=v]...}.
+ * With no config, the tutorial's experiment on the bundled digits (or, with --init-from, the checkpoint's). One run per
+ * directory, one process at a time: see {@link RunDirectory} and {@link RunLock}. Ctrl-C saves last.ckpt before exiting.
  */
 @Command(name = "train", description = "Train a network described by a config file (default: the article's network on the bundled MNIST sample).")
 public final class TrainCommand implements Callable<Integer> {
@@ -64,6 +66,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
     Path resume;
 
+    @Option(names = "--init-from", paramLabel = "CKPT", description = "Start a new run from this checkpoint's weights and batch-norm statistics, with a fresh optimizer at step 0. The network is the checkpoint's config (with --set), or --config's; its parameters must match the checkpoint's by layer name and shape.")
+    Path initFrom;
+
     @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded; with --resume, this switches it (the continuation then matches to float rounding, not bitwise).")
     String kernelChoice = "auto";
 
@@ -79,6 +84,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null && config != null) {
             throw new SinapseException("--resume and --config cannot be used together: the checkpoint holds its config");
         }
+        if (resume != null && initFrom != null) {
+            throw new SinapseException("--init-from and --resume cannot be used together: --resume continues a run where it"
+                    + " stopped, optimizer and all; --init-from starts a new run from a checkpoint's weights");
+        }
         if (logEvery != null) {
             if (logEvery <= 0) {
                 throw new SinapseException("--log-every " + logEvery + ": expected a positive number of steps");
@@ -86,6 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
             sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
+        Checkpoint init = initFrom == null ? null : CheckpointFile.read(initFrom);
         Path ownDir = resume == null ? null : resume.toAbsolutePath().getParent();
         Path dir = this.out != null ? this.out : ownDir;
         // a resume continues the run of its own directory; any other directory must not hold a run, unless --force
@@ -93,7 +103,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (dir != null && !continuing && !force) {
             refuseIfHoldsRun(dir);   // before the data is read: a quick answer
         }
-        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
+        if (dir != null && force && init != null && RunDirectory.previousRun(dir).stream()
+                .anyMatch(f -> f.toAbsolutePath().normalize().equals(initFrom.toAbsolutePath().normalize()))) {
+            throw new SinapseException("--force would delete " + initFrom + ", the --init-from checkpoint, with the rest of the run in "
+                    + dir + "; copy it elsewhere first, or train into another --out directory");
+        }
+        Experiments.Loaded loaded = ckpt != null ? resumedConfig(ckpt)
+                : init != null && config == null ? Experiments.fromCheckpoint(init.getConfig(), sets, initFrom + " (its config)")
+                : Experiments.load(config, sets);
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
 
@@ -110,6 +127,9 @@ public final class TrainCommand implements Callable<Integer> {
                 Experiments.threads(loaded.experiment()));
         if (!kernelChoice.equals("auto")) {
             trainer.useKernel(kernelChoice, "--kernel");
+        }
+        if (init != null) {
+            WarmStart.apply(trainer.network(), init, initFrom);
         }
         if (ckpt != null) {
             String recorded = Checkpoints.kernelOf(ckpt, resume);
@@ -137,6 +157,11 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Provenance provenance = Provenances.of(loaded, sha, split);
+        if (init != null) {
+            provenance = WarmStart.record(provenance, init, initFrom);
+        } else if (ckpt != null) {
+            provenance = WarmStart.carry(provenance, ckpt.getProvenance());   // a resumed warm start still says so
+        }
         if (dir == null) {
             dir = RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
         }
@@ -173,6 +198,10 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "kernel: %s%n", trainer.kernel());
             if (ckpt != null) {
                 out.printf(Locale.ROOT, "resuming at step %d (epoch %d) from %s%n", trainer.step(), trainer.epoch(), resume);
+            }
+            if (!provenance.getInitFrom().isEmpty() && ckpt == null) {
+                out.printf(Locale.ROOT, "initialized from %s (params_sha256 %s…); a new run: step 0, a fresh optimizer%n",
+                        initFrom, shortSha(provenance.getInitFromParamsSha256()));
             }
             out.flush();
         }

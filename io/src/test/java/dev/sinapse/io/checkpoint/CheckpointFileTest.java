@@ -136,7 +136,7 @@ class CheckpointFileTest {
                 .isEqualTo(SampleCheckpoints.format1());
     }
 
-    /** The format-2 golden file: {@link SampleCheckpoints#full()}, with the kernel and the trainer state named. */
+    /** The format-2 golden file: {@link SampleCheckpoints#goldenFormat2()}, with the kernel and the trainer state named. */
     @Test
     void goldenFormat2FileStillLoads() throws IOException {
         Checkpoint golden = CheckpointFile.read(golden("golden-v2.ckpt"));
@@ -144,7 +144,7 @@ class CheckpointFileTest {
         assertThat(golden.getFormatVersion()).isEqualTo(2);
         assertThat(golden.getKernel()).isEqualTo("fused");
         assertThat(golden.getTrainer().getPendingRows()).isEqualTo(9);
-        assertThat(golden).isEqualTo(SampleCheckpoints.full());
+        assertThat(golden).isEqualTo(SampleCheckpoints.goldenFormat2());
     }
 
     private Path golden(String name) throws IOException {

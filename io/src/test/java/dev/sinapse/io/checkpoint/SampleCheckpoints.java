@@ -49,6 +49,15 @@ final class SampleCheckpoints {
 
     /** A checkpoint with every field of checkpoint.proto set to a non-default value. */
     static Checkpoint full() {
+        Checkpoint c = goldenFormat2();
+        return c.toBuilder().setProvenance(c.getProvenance().toBuilder()
+                        .setInitFrom("/runs/pretrained/best.ckpt")
+                        .setInitFromParamsSha256("95d700e4c1c1f0b2b7c1d3f6a8e5b4a2c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4"))
+                .build();
+    }
+
+    /** What golden-v2.ckpt holds: every field format 2 had when it was written (before warm starts were recorded). */
+    static Checkpoint goldenFormat2() {
         return format1().toBuilder()
                 .setFormatVersion(CheckpointFormat.CURRENT_VERSION)
                 .setKernel("fused")

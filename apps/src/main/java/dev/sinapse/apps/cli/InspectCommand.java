@@ -9,6 +9,7 @@ import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.Tensors;
+import dev.sinapse.io.config.Json;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.MetricRecord;
 import dev.sinapse.io.proto.Provenance;
@@ -16,8 +17,11 @@ import dev.sinapse.io.proto.Tensor;
 import dev.sinapse.io.proto.TrainingPosition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,11 +45,11 @@ public final class InspectCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws InvalidProtocolBufferException {
+    public Integer call() {
         Checkpoint c = CheckpointFile.read(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JsonFormat.printer().print(toJson(c)));
+            out.println(Json.write(toJson(c)));
         } else {
             printText(c, out);
         }
@@ -55,60 +59,50 @@ public final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Struct toJson(Checkpoint c) {
+    /** The checkpoint as one JSON object; integers are JSON integers and the config is a JSON config object. */
+    static Map<String, Object> toJson(Checkpoint c) {
         TrainingPosition p = c.getPosition();
-        ListValue.Builder params = ListValue.newBuilder();
+        List<Object> params = new ArrayList<>();
         long count = 0;
         for (Tensor t : c.getParamsList()) {
-            params.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
-                    .putFields("name", str(t.getName()))
-                    .putFields("shape", Value.newBuilder().setListValue(ListValue.newBuilder()
-                            .addValues(num(t.getRows())).addValues(num(t.getCols()))).build())
-                    .putFields("count", num(t.getValuesCount()))));
+            params.add(Json.object("name", t.getName(), "shape", List.of(t.getRows(), t.getCols()), "count", t.getValuesCount()));
             count += t.getValuesCount();
         }
-        ListValue.Builder history = ListValue.newBuilder();
+        List<Object> history = new ArrayList<>();
         for (MetricRecord m : c.getHistoryList()) {
-            Struct.Builder point = Struct.newBuilder()
-                    .putFields("step", num(m.getStep())).putFields("epoch", num(m.getEpoch()))
-                    .putFields("loss", num(m.getLoss())).putFields("train_accuracy", num(m.getTrainAccuracy()));
+            Map<String, Object> point = Json.object("step", m.getStep(), "epoch", m.getEpoch(), "loss", m.getLoss(),
+                    "train_accuracy", m.getTrainAccuracy());
             if (!Double.isNaN(m.getDevAccuracy())) {
                 // left out where the dev set was not evaluated
-                point.putFields("dev_loss", num(m.getDevLoss())).putFields("dev_accuracy", num(m.getDevAccuracy()));
+                point.put("dev_loss", m.getDevLoss());
+                point.put("dev_accuracy", m.getDevAccuracy());
             }
-            history.addValues(Value.newBuilder().setStructValue(point
-                    .putFields("learning_rate", num(m.getLearningRate()))
-                    .putFields("elapsed_seconds", num(m.getElapsedSeconds()))));
+            point.put("learning_rate", m.getLearningRate());
+            point.put("elapsed_seconds", m.getElapsedSeconds());
+            history.add(point);
         }
         Provenance pr = c.getProvenance();
-        return Struct.newBuilder()
-                .putFields("format_version", num(c.getFormatVersion()))
-                .putFields("name", str(c.getConfig().getName()))
-                .putFields("config", str(c.getConfigText()))
-                .putFields("position", Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("epoch", num(p.getEpoch())).putFields("step", num(p.getStep()))
-                        .putFields("batch_in_epoch", num(p.getBatchInEpoch()))
-                        .putFields("epochs_total", num(c.getConfig().getTraining().getEpochs()))
-                        .putFields("finished", Value.newBuilder().setBoolValue(p.getFinished()).build())).build())
-                .putFields("kernel", str(kernel(c)))
-                .putFields("params", Value.newBuilder().setListValue(params).build())
-                .putFields("param_count", num(count))
-                .putFields("optimizer", Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("type", str(c.getOptimizer().getType()))
-                        .putFields("learning_rate", num(c.getConfig().getOptimizer().getLearningRate()))
-                        .putFields("step", num(c.getOptimizer().getState().getLongsOrDefault("t", 0)))
-                        .putFields("state_tensors", num(c.getOptimizer().getState().getTensorsCount()))).build())
-                .putFields("best", Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("metric", str(c.getBest().getMetric())).putFields("value", num(c.getBest().getValue()))
-                        .putFields("step", num(c.getBest().getStep()))).build())
-                .putFields("history", Value.newBuilder().setListValue(history).build())
-                .putFields("provenance", Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("sinapse_version", str(pr.getSinapseVersion())).putFields("java_version", str(pr.getJavaVersion()))
-                        .putFields("os", str(pr.getOs())).putFields("created_at", str(pr.getCreatedAt()))
-                        .putFields("data_source", str(pr.getDataSource())).putFields("data_sha256", str(pr.getDataSha256()))
-                        .putFields("train_rows", num(pr.getTrainRows())).putFields("dev_rows", num(pr.getDevRows()))).build())
-                .putFields("params_sha256", str(Tensors.paramsSha256(c.getParamsList())))
-                .build();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format_version", c.getFormatVersion());
+        json.put("name", c.getConfig().getName());
+        json.put("config", Json.of(c.getConfig()));
+        json.put("position", Json.object("epoch", p.getEpoch(), "step", p.getStep(), "batch_in_epoch", p.getBatchInEpoch(),
+                "epochs_total", c.getConfig().getTraining().getEpochs(), "finished", p.getFinished()));
+        json.put("kernel", kernel(c));
+        json.put("params", params);
+        json.put("param_count", count);
+        json.put("optimizer", Json.object("type", c.getOptimizer().getType(),
+                "learning_rate", c.getConfig().getOptimizer().getLearningRate(),
+                "step", c.getOptimizer().getState().getLongsOrDefault("t", 0),
+                "state_tensors", c.getOptimizer().getState().getTensorsCount()));
+        json.put("best", Json.object("metric", c.getBest().getMetric(), "value", c.getBest().getValue(), "step", c.getBest().getStep()));
+        json.put("history", history);
+        json.put("provenance", Json.object("sinapse_version", pr.getSinapseVersion(), "java_version", pr.getJavaVersion(),
+                "os", pr.getOs(), "created_at", pr.getCreatedAt(), "data_source", pr.getDataSource(),
+                "data_sha256", pr.getDataSha256(), "train_rows", pr.getTrainRows(), "dev_rows", pr.getDevRows(),
+                "init_from", pr.getInitFrom(), "init_from_params_sha256", pr.getInitFromParamsSha256()));
+        json.put("params_sha256", Tensors.paramsSha256(c.getParamsList()));
+        return json;
     }
 
     /** The batch kernel that trained the run: its own field since format 2, a "kernel:" key before. */
@@ -153,16 +147,12 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "provenance      sinapse %s, java %s, %s, created %s%n", pr.getSinapseVersion(), pr.getJavaVersion(), pr.getOs(), pr.getCreatedAt());
         out.printf(Locale.ROOT, "data            %s (%d train rows, %d dev rows), sha256 %s%n", pr.getDataSource(), pr.getTrainRows(), pr.getDevRows(), pr.getDataSha256());
+        if (!pr.getInitFrom().isEmpty()) {
+            out.printf(Locale.ROOT, "init from       %s (params_sha256 %s)%n", pr.getInitFrom(), pr.getInitFromParamsSha256());
+        }
         out.printf(Locale.ROOT, "params_sha256   %s%n", Tensors.paramsSha256(c.getParamsList()));
         out.println("config");
         c.getConfigText().lines().forEach(l -> out.println("  " + l));
     }
 
-    private static Value num(double d) {
-        return Value.newBuilder().setNumberValue(d).build();
-    }
-
-    private static Value str(String s) {
-        return Value.newBuilder().setStringValue(s).build();
-    }
 }

@@ -12,8 +12,10 @@ import dev.sinapse.apps.training.Metrics;
 import dev.sinapse.apps.training.Provenances;
 import dev.sinapse.apps.training.RunRecorder;
 import dev.sinapse.apps.training.Trainer;
+import dev.sinapse.apps.training.WarmStart;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.RunDirectory;
+import dev.sinapse.io.checkpoint.RunLock;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.proto.Checkpoint;
@@ -21,6 +23,7 @@ import dev.sinapse.io.proto.Experiment;
 import dev.sinapse.io.proto.Provenance;
 import dev.sinapse.kernels.Kernels;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +32,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code train [--config FILE] [--set k=v]... [--out DIR] | train --resume CKPT [--set k=v]...}. With no config, the
- * tutorial's experiment on the bundled digits. Ctrl-C saves last.ckpt before exiting.
+ * {@code train [--config FILE] [--init-from CKPT] [--set k=v]... [--out DIR] [--force] | train --resume CKPT [--set k=v]...}.
+ * With no config, the tutorial's experiment on the bundled digits (or, with --init-from, the checkpoint's). One run per
+ * directory, one process at a time: see {@link RunDirectory} and {@link RunLock}. Ctrl-C saves last.ckpt before exiting.
  */
 @Command(name = "train", description = "Train a network described by a config file (default: the article's network on the bundled MNIST sample).")
 public final class TrainCommand implements Callable<Integer> {
@@ -54,11 +59,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a config field, e.g. training.epochs=50 or optimizer.learning_rate=0.05. Repeatable.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory). One that holds another run is refused unless --force is given.")
     Path out;
+
+    @Option(names = "--force", description = "Replace the run already in --out DIR: its checkpoints, config.textproto, metrics.csv and curves.png are removed once the config and data have been checked, just before training starts; other files in DIR stay. Without it, train refuses a directory that holds another run.")
+    boolean force;
 
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint, exactly where it stopped.")
     Path resume;
+
+    @Option(names = "--init-from", paramLabel = "CKPT", description = "Start a new run from this checkpoint's weights and batch-norm statistics, with a fresh optimizer at step 0. The network is the checkpoint's config (with --set), or --config's; its parameters must match the checkpoint's by layer name and shape.")
+    Path initFrom;
 
     @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded; with --resume, this switches it (the continuation then matches to float rounding, not bitwise).")
     String kernelChoice = "auto";
@@ -75,6 +86,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null && config != null) {
             throw new SinapseException("--resume and --config cannot be used together: the checkpoint holds its config");
         }
+        if (resume != null && initFrom != null) {
+            throw new SinapseException("--init-from and --resume cannot be used together: --resume continues a run where it"
+                    + " stopped, optimizer and all; --init-from starts a new run from a checkpoint's weights");
+        }
         if (logEvery != null) {
             if (logEvery <= 0) {
                 throw new SinapseException("--log-every " + logEvery + ": expected a positive number of steps");
@@ -82,12 +97,27 @@ public final class TrainCommand implements Callable<Integer> {
             sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
+        Checkpoint init = initFrom == null ? null : CheckpointFile.read(initFrom);
+        Path ownDir = resume == null ? null : resume.toAbsolutePath().getParent();
+        Path dir = this.out != null ? this.out : ownDir;
+        // a resume continues the run of its own directory; any other directory must not hold a run, unless --force
+        boolean continuing = ownDir != null && dir.toAbsolutePath().normalize().equals(ownDir.normalize());
+        if (dir != null && !continuing && !force) {
+            refuseIfHoldsRun(dir);   // before the data is read: a quick answer
+        }
+        if (dir != null && force && init != null && RunDirectory.previousRun(dir).stream()
+                .anyMatch(f -> f.toAbsolutePath().normalize().equals(initFrom.toAbsolutePath().normalize()))) {
+            throw new SinapseException("--force would delete " + initFrom + ", the --init-from checkpoint, with the rest of the run in "
+                    + dir + "; copy it elsewhere first, or train into another --out directory");
+        }
         Injector injector = Injection.create();
         Registries registries = injector.getInstance(Registries.class);
         if (ckpt != null) {
             CheckpointCheck.check(ckpt, resume, registries);
         }
-        Experiments.Loaded loaded = ckpt == null ? Experiments.load(config, sets) : resumedConfig(ckpt);
+        Experiments.Loaded loaded = ckpt != null ? resumedConfig(ckpt)
+                : init != null && config == null ? Experiments.fromCheckpoint(init.getConfig(), sets, initFrom + " (its config)")
+                : Experiments.load(config, sets);
         Outputs.notInRunDirectory(this.out != null ? this.out : resume != null ? resume.toAbsolutePath().getParent() : null,
                 Outputs.input("--config", config), Outputs.input("data.path", Experiments.dataPath(loaded)));
 
@@ -104,6 +134,9 @@ public final class TrainCommand implements Callable<Integer> {
                 Experiments.threads(loaded.experiment()));
         if (!kernelChoice.equals("auto")) {
             trainer.useKernel(kernelChoice, "--kernel");
+        }
+        if (init != null) {
+            WarmStart.apply(trainer.network(), init, initFrom);
         }
         if (ckpt != null) {
             String recorded = Checkpoints.kernelOf(ckpt, resume);
@@ -131,24 +164,55 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Provenance provenance = Provenances.of(loaded, sha, split);
-        Path dir = this.out != null ? this.out
-                : ckpt != null ? resume.toAbsolutePath().getParent()
-                : RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
-        RunRecorder recorder = new RunRecorder(new RunDirectory(dir), provenance);
+        if (init != null) {
+            provenance = WarmStart.record(provenance, init, initFrom);
+        } else if (ckpt != null) {
+            provenance = WarmStart.carry(provenance, ckpt.getProvenance());   // a resumed warm start still says so
+        }
+        if (dir == null) {
+            dir = RunDirectory.newRunDir(Path.of("runs"), loaded.experiment().getName().isEmpty() ? "run" : loaded.experiment().getName());
+        }
+        RunDirectory run = new RunDirectory(dir);
+        RunLock lock = RunLock.acquire(run);   // held while this process trains; the OS drops it if the process dies
+        try {
+            if (!continuing) {
+                // again under the lock: another run may have finished here while this one read its data
+                if (force) {
+                    RunDirectory.clearPreviousRun(dir);
+                } else {
+                    refuseIfHoldsRun(dir);
+                }
+            }
+            return train(trainer, loaded, data, split, loadSeconds, ckpt, provenance, run);
+        } finally {
+            lock.close();
+        }
+    }
+
+    /** Trains in {@code run}, which this process has locked, and reports. */
+    private int train(Trainer trainer, Experiments.Loaded loaded, Experiments.Data data, Experiments.Split split,
+            double loadSeconds, Checkpoint ckpt, Provenance provenance, RunDirectory run) {
+        PrintWriter out = spec.commandLine().getOut();
+        RunRecorder recorder = new RunRecorder(run, provenance);
         if (ckpt != null) {
             recorder.carryBest(resume.toAbsolutePath().resolveSibling("best.ckpt"), trainer);
         }
 
         if (!quiet) {
             out.printf(Locale.ROOT, "sinapse: %s from %s; %d train rows, %d dev rows from %s (loaded in %.2f s)%n",
-                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), data.rows().source(), loadSeconds);
+                    name(loaded), loaded.source(), split.train().size(), split.dev().size(), data.rows().source()
+                    + (loaded.dataNote().isEmpty() ? "" : " (" + loaded.dataNote() + ")"), loadSeconds);
             out.printf(Locale.ROOT, "network: %s; %d parameters; %d epochs of %d steps (batch %d); run directory %s%n",
                     Describe.network(trainer.network()), Describe.parameterCount(trainer.network()),
-                    trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), dir);
+                    trainer.totalEpochs(), trainer.batchesPerEpoch(), trainer.batchSize(), run.dir());
             out.printf(Locale.ROOT, "kernel: %s%n", trainer.kernel());
             if (ckpt != null) {
                 out.printf(Locale.ROOT, "resuming at step %d (epoch %d/%d) from %s%n", trainer.step(), trainer.epochOf(trainer.step()),
                         trainer.totalEpochs(), resume);
+            }
+            if (!provenance.getInitFrom().isEmpty() && ckpt == null) {
+                out.printf(Locale.ROOT, "initialized from %s (params_sha256 %s…); a new run: step 0, a fresh optimizer%n",
+                        initFrom, shortSha(provenance.getInitFromParamsSha256()));
             }
             out.flush();
         }
@@ -245,10 +309,25 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Refuses a directory that holds another run's files, naming the ways out. */
+    private static void refuseIfHoldsRun(Path dir) {
+        List<Path> files = RunDirectory.previousRun(dir);
+        if (files.isEmpty()) {
+            return;
+        }
+        String names = files.stream().limit(5).map(f -> f.getFileName().toString()).collect(Collectors.joining(", "))
+                + (files.size() > 5 ? " and " + (files.size() - 5) + " more" : "");
+        Path last = dir.resolve("last.ckpt");
+        throw new SinapseException(dir + " already holds a run (" + names + "); "
+                + (Files.isRegularFile(last) ? "continue it with --resume " + last + ", " : "")
+                + "train into a new --out directory, or add --force to replace it");
+    }
+
     private Experiments.Loaded resumedConfig(Checkpoint ckpt) {
         // fields added since the checkpoint was written behave as they did then (eval_every: its log_every)
-        Experiment before = Checkpoints.experiment(ckpt);
-        Experiments.Loaded l = Experiments.resolve(before, sets, Path.of("").toAbsolutePath(), resume.toString());
+        Experiment saved = Checkpoints.experiment(ckpt);
+        Experiment before = Experiments.fromCheckpoint(saved, List.of(), resume.toString()).experiment();
+        Experiments.Loaded l = Experiments.fromCheckpoint(saved, sets, resume.toString());
         for (String path : Overrides.changedPaths(before, l.experiment())) {
             boolean safe = SAFE_ON_RESUME.stream().anyMatch(s -> s.endsWith(".") ? path.startsWith(s) : path.equals(s));
             if (!safe) {

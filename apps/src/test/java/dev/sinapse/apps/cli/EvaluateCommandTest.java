@@ -63,6 +63,12 @@ class EvaluateCommandTest {
         assertThat(class3.getFieldsMap().get("precision").getNumberValue()).isCloseTo(C[3][3] / (double) col3, within(1e-12));
         assertThat(class3.getFieldsMap().get("recall").getNumberValue()).isCloseTo(C[3][3] / (double) row3, within(1e-12));
         assertThat(class3.getFieldsMap().get("support").getNumberValue()).isEqualTo(row3);
+        // counts are JSON integers, for any JSON library: "rows": 400, never 400.0
+        var numbers = JsonNumbers.byKey(res.out());
+        for (String key : List.of("step", "rows", "correct", "confusion_matrix", "class", "support")) {
+            assertThat(numbers.get(key)).as(key).isNotEmpty().allMatch(t -> t.matches("-?\\d+"), "an integer token");
+        }
+        assertThat(res.out()).contains("\"rows\": 400,");
     }
 
     @Test

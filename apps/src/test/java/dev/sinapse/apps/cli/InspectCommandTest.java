@@ -2,6 +2,8 @@ package dev.sinapse.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.sinapse.api.Compute;
@@ -13,6 +15,7 @@ import dev.sinapse.apps.inference.Models;
 import dev.sinapse.apps.training.Checkpoints;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
+import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.proto.Checkpoint;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +73,24 @@ class InspectCommandTest {
         assertThat(s.getFieldsOrThrow("history").getListValue().getValuesCount()).isEqualTo(2);
         assertThat(s.getFieldsOrThrow("provenance").getStructValue().getFieldsOrThrow("data_source").getStringValue())
                 .isEqualTo(data.toAbsolutePath().toString());
+    }
+
+    /** Any JSON library reads it; counts are integers ("step": 20, "shape": [10, 784]), and the config reads back as a config file. */
+    @Test
+    void jsonIntegersAreIntegersAndTheConfigIsAJsonConfig() throws Exception {
+        Cli.Result r = Cli.run("inspect", "--json", ckpt.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+
+        var numbers = JsonNumbers.byKey(r.out());
+        for (String key : List.of("format_version", "step", "epoch", "batch_in_epoch", "epochs_total", "shape", "count",
+                "param_count", "state_tensors", "train_rows", "dev_rows", "input_size", "dev_rows", "log_every")) {
+            assertThat(numbers.get(key)).as(key).isNotEmpty().allMatch(t -> t.matches("-?\\d+"), "an integer token");
+        }
+        assertThat(r.out()).contains("\"shape\": [10, 784]").contains("\"step\": 20,");
+        JsonObject config = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("config");
+        Path asFile = tmp.resolve("from-inspect.json");
+        Files.writeString(asFile, config.toString());
+        assertThat(ConfigFiles.read(asFile)).isEqualTo(CheckpointFile.read(ckpt).getConfig());
     }
 
     @Test

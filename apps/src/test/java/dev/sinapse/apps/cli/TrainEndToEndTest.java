@@ -54,6 +54,18 @@ class TrainEndToEndTest {
         assertThat(out.resolve("config.textproto")).exists();
     }
 
+    /** Without --config, a relative --set data.path is relative to the working directory, and the first line says so. */
+    @Test
+    void aRunWithoutAConfigSaysWhereItsRelativeDataPathPoints() throws Exception {
+        Path data = Cli.smallCsv(tmp, 300).toAbsolutePath();
+        String relative = Path.of("").toAbsolutePath().relativize(data).toString();
+        Cli.Result r = Cli.run("train", "--set", "data.path=" + relative, "--set", "data.dev_rows=100", "--set", "training.epochs=1",
+                "--out", tmp.resolve("relative").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("sinapse: 'article' from article.textproto (bundled); "
+                + "200 train rows, 100 dev rows from " + data + " (--set data.path is relative to the working directory)");
+    }
+
     @Test
     void unknownLayerTypeNamesTheKnownOnesAndTheClosest() throws Exception {
         Path config = Cli.articleConfig(tmp, 300, "bad");

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -27,13 +29,21 @@ import java.util.stream.Stream;
  * step-000000123.ckpt    numbered snapshots; the last K are kept
  * config.textproto       the experiment as resolved
  * metrics.csv            the metric history (written by the trainer)
+ * curves.png             the curves drawn at the end (by plot)
+ * .lock                  held by the process training here ({@link RunLock})
  * </pre>
- * Every file is replaced atomically, so a run killed at any moment leaves each of them whole.
+ * Every file is replaced atomically, so a run killed at any moment leaves each of them whole. A directory holds one
+ * run: {@link #previousRun} finds another run's files before a new one starts, and {@link #clearPreviousRun} removes
+ * them when the user asks to replace it.
  */
 public final class RunDirectory {
     static final String LAST = "last.ckpt";
     static final String BEST = "best.ckpt";
     static final String CONFIG = "config.textproto";
+    static final String METRICS = "metrics.csv";
+    static final String CURVES = "curves.png";
+    /** Where {@link #clearPreviousRun} moves the old files before deleting them. */
+    static final String REPLACED = ".replaced";
     private static final Pattern NUMBERED = Pattern.compile("step-(\\d+)\\.ckpt");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss", Locale.ROOT);
     private static final int MAX_NAME_CHARS = 60;
@@ -137,6 +147,67 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new SinapseException("cannot write " + config() + ": " + AtomicFiles.describe(e), e);
         }
+    }
+
+    /**
+     * The files of a run already in {@code dir} (checkpoints, config, metrics, curves), last.ckpt first, then by name;
+     * empty when {@code dir} is missing or holds none. Other files, and the lock file, are not a run.
+     */
+    public static List<Path> previousRun(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of(LAST, BEST, CONFIG, METRICS, CURVES)) {
+            if (Files.exists(dir.resolve(name))) {
+                files.add(dir.resolve(name));
+            }
+        }
+        try (Stream<Path> all = Files.list(dir)) {
+            all.filter(f -> NUMBERED.matcher(f.getFileName().toString()).matches()).sorted().forEach(files::add);
+        } catch (IOException e) {
+            throw new SinapseException("cannot list run directory " + dir + ": " + AtomicFiles.describe(e), e);
+        }
+        return files;
+    }
+
+    /**
+     * Removes the run in {@code dir} (the files {@link #previousRun} finds), for {@code train --force}. Each file is
+     * first renamed into {@code dir/.replaced/}, last.ckpt first, and that folder is deleted once all are there: a
+     * process killed on the way leaves every file whole, either still in place or in {@code .replaced}, never a
+     * truncated checkpoint; the next {@code --force} finishes the job. Files that are not the run's stay.
+     */
+    public static void clearPreviousRun(Path dir) {
+        Path trash = dir.resolve(REPLACED);
+        try {
+            deleteTree(trash);   // what an interrupted earlier --force left
+            List<Path> files = previousRun(dir);
+            if (files.isEmpty()) {
+                return;
+            }
+            Files.createDirectory(trash);
+            for (Path f : files) {
+                Files.move(f, trash.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteTree(trash);
+        } catch (IOException e) {
+            throw new SinapseException("cannot clear the previous run in " + dir + " for --force: " + AtomicFiles.describe(e)
+                    + "; files not yet removed are in " + dir + " or " + trash, e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(root)) {
+                for (Path c : children.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.delete(root);
     }
 
     /**

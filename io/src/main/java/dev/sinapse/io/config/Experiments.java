@@ -26,8 +26,12 @@ public final class Experiments {
     private Experiments() {
     }
 
-    /** A resolved experiment: defaults filled, overrides applied, validated; baseDir resolves relative data paths. */
-    public record Loaded(Experiment experiment, Path baseDir, String source) {
+    /**
+     * A resolved experiment: defaults filled, overrides applied, validated, and every data path absolute. baseDir is
+     * the folder the config's own relative paths were resolved against; {@code dataNote} says how a relative
+     * {@code data.path} was resolved ("" when it was absolute or empty), for the first line of a run.
+     */
+    public record Loaded(Experiment experiment, Path baseDir, String source, String dataNote) {
         public String text() {
             return ConfigFiles.toText(experiment);
         }
@@ -37,35 +41,75 @@ public final class Experiments {
     public record Split(Dataset train, Dataset dev) {
     }
 
+    /**
+     * The experiment in {@code configFile}, or the bundled article config when it is null, with {@code sets} applied.
+     * A relative path written in a config file is relative to the file's folder, wherever the command runs; a
+     * relative path given with {@code --set} is relative to the working directory, like any path on a command line.
+     */
     public static Loaded load(Path configFile, List<String> sets) {
-        Experiment e;
-        Path baseDir;
-        String source;
         if (configFile == null) {
-            e = ConfigFiles.parseText(resourceText(BUNDLED_CONFIG), "article.textproto (bundled)");
-            baseDir = Path.of("").toAbsolutePath();
-            source = "article.textproto (bundled)";
-        } else {
-            e = ConfigFiles.read(configFile);
-            Path parent = configFile.toAbsolutePath().getParent();
-            baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
-            source = configFile.toString();
+            Experiment e = ConfigFiles.parseText(resourceText(BUNDLED_CONFIG), "article.textproto (bundled)");
+            return resolve(e, sets, workingDir(), "article.textproto (bundled)");
         }
-        return resolve(e, sets, baseDir, source);
+        Experiment e = ConfigFiles.read(configFile);
+        Path parent = configFile.toAbsolutePath().getParent();
+        return resolve(e, sets, parent == null ? workingDir() : parent, configFile.toString());
     }
 
-    /** Applies overrides and defaults to an already parsed experiment (used on resume too). */
-    public static Loaded resolve(Experiment e, List<String> sets, Path baseDir, String source) {
-        e = Overrides.apply(e, sets);
-        e = ConfigFiles.withDefaults(e);
-        String p = e.getData().getPath();
-        if (!p.isEmpty() && !Path.of(p).isAbsolute()) {
-            // saved configs name the data absolutely, so a checkpoint resumes from any directory
-            e = e.toBuilder().setData(e.getData().toBuilder().setPath(baseDir.resolve(p).normalize().toString())).build();
+    /**
+     * The config saved in a checkpoint, with {@code sets} applied (a resume, a warm start, evaluate). Its paths are
+     * absolute; a relative {@code data.labels_path} comes from a release that read it beside the images file, and
+     * still does.
+     */
+    public static Loaded fromCheckpoint(Experiment saved, List<String> sets, String source) {
+        DataConfig d = saved.getData();
+        if (isRelative(d.getLabelsPath()) && !d.getPath().isEmpty()) {
+            saved = saved.toBuilder().setData(d.toBuilder()
+                    .setLabelsPath(Path.of(d.getPath()).resolveSibling(d.getLabelsPath()).normalize().toString())).build();
         }
+        return resolve(saved, sets, workingDir(), source);
+    }
+
+    /**
+     * Applies overrides and defaults to an already parsed experiment. Relative paths in {@code e} resolve against
+     * {@code baseDir} (the config file's folder); relative paths in {@code sets} against the working directory. Saved
+     * configs name their data absolutely, so a checkpoint resumes from any directory.
+     */
+    public static Loaded resolve(Experiment e, List<String> sets, Path baseDir, String source) {
+        boolean relativeInFile = isRelative(e.getData().getPath());
+        e = absolutePaths(e, baseDir);
+        String before = e.getData().getPath();
+        e = Overrides.apply(e, sets);
+        boolean fromSet = !e.getData().getPath().equals(before);
+        boolean relativeInSet = fromSet && isRelative(e.getData().getPath());
+        e = absolutePaths(e, workingDir());
+        e = ConfigFiles.withDefaults(e);
         ConfigFiles.validate(e);
         checkThreads(e.getTraining().getThreads(), "training.threads");
-        return new Loaded(e, baseDir, source);
+        String note = relativeInSet ? "--set data.path is relative to the working directory"
+                : relativeInFile && !fromSet ? "data.path is relative to the config's folder" : "";
+        return new Loaded(e, baseDir, source, note);
+    }
+
+    private static boolean isRelative(String p) {
+        return !p.isEmpty() && !Path.of(p).isAbsolute();
+    }
+
+    /** data.path and data.labels_path made absolute against {@code base} where they are relative. */
+    private static Experiment absolutePaths(Experiment e, Path base) {
+        DataConfig d = e.getData();
+        DataConfig.Builder b = d.toBuilder();
+        if (isRelative(d.getPath())) {
+            b.setPath(base.resolve(d.getPath()).normalize().toString());
+        }
+        if (isRelative(d.getLabelsPath())) {
+            b.setLabelsPath(base.resolve(d.getLabelsPath()).normalize().toString());
+        }
+        return b.build().equals(d) ? e : e.toBuilder().setData(b).build();
+    }
+
+    private static Path workingDir() {
+        return Path.of("").toAbsolutePath();
     }
 
     /** The data file the experiment names, or null for the bundled sample. */
@@ -149,7 +193,7 @@ public final class Experiments {
         return p.getFileName().toString().contains("-idx3-ubyte");
     }
 
-    /** The labels file beside an IDX images file: data.labels_path, or the name MNIST's files follow. */
+    /** The labels file of an IDX images file: data.labels_path (absolute once resolved), or the name MNIST's files follow. */
     static Path idxLabels(Path images, DataConfig d) {
         if (!d.getLabelsPath().isEmpty()) {
             Path l = Path.of(d.getLabelsPath());

@@ -138,8 +138,8 @@ class CheckpointFileTest {
     }
 
     /**
-     * The format-2 golden file: {@link SampleCheckpoints#full()}, with the kernel and the trainer state named, from
-     * before the history's end_of_run: its points read as on the cadence.
+     * The format-2 golden file: {@link SampleCheckpoints#goldenFormat2()}, with the kernel and the trainer state
+     * named, from before the history's end_of_run: its points read as on the cadence.
      */
     @Test
     void goldenFormat2FileStillLoads() throws IOException {
@@ -148,7 +148,7 @@ class CheckpointFileTest {
         assertThat(golden.getFormatVersion()).isEqualTo(2);
         assertThat(golden.getKernel()).isEqualTo("fused");
         assertThat(golden.getTrainer().getPendingRows()).isEqualTo(9);
-        assertThat(golden).isEqualTo(SampleCheckpoints.format2WithoutEndOfRun());
+        assertThat(golden).isEqualTo(SampleCheckpoints.goldenFormat2());
         assertThat(golden.getHistoryList()).allMatch(m -> m.getEndOfRun() == EndOfRun.ON_CADENCE);
     }
 

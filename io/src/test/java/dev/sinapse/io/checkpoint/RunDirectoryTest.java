@@ -160,4 +160,55 @@ class RunDirectoryTest {
         assertThat(p).isEmptyDirectory();
         assertThat(p.getFileName().toString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d-now");
     }
+
+    @Test
+    void previousRunListsTheRunsFilesAndNothingElse() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("run"));
+        run.saveBest(at(3));
+        run.saveLast(at(5));
+        run.saveNumbered(at(5), 5, 2);
+        Files.writeString(run.dir().resolve("metrics.csv"), "step\n");
+        Files.writeString(run.dir().resolve("notes.txt"), "mine");
+        Files.writeString(run.dir().resolve(RunLock.FILE), "pid 1");
+
+        assertThat(RunDirectory.previousRun(run.dir())).extracting(p -> p.getFileName().toString())
+                .containsExactly("last.ckpt", "best.ckpt", "metrics.csv", "step-000000005.ckpt");
+        assertThat(RunDirectory.previousRun(tmp.resolve("missing"))).isEmpty();
+        assertThat(RunDirectory.previousRun(Files.createDirectory(tmp.resolve("empty")))).isEmpty();
+    }
+
+    /** --force: the run's files go, others stay; a .replaced folder an interrupted clear left is finished off. */
+    @Test
+    void clearingAPreviousRunRemovesOnlyItsFiles() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("run"));
+        run.saveLast(at(5));
+        run.saveBest(at(3));
+        run.saveNumbered(at(5), 5, 2);
+        run.writeConfig("name: \"old\"\n");
+        Files.writeString(run.dir().resolve("notes.txt"), "mine");
+        Path leftover = Files.createDirectories(run.dir().resolve(RunDirectory.REPLACED));
+        Files.writeString(leftover.resolve("metrics.csv"), "half cleared");
+
+        RunDirectory.clearPreviousRun(run.dir());
+
+        assertThat(list(run.dir())).containsExactly("notes.txt");
+        assertThat(RunDirectory.previousRun(run.dir())).isEmpty();
+    }
+
+    @Test
+    void aLockKeepsASecondHolderOutUntilReleasedAndSaysWhoHoldsIt() throws IOException {
+        Path dir = tmp.resolve("runs/locked");
+        RunLock first = RunLock.acquire(new RunDirectory(dir));
+        assertThat(Files.readString(dir.resolve(RunLock.FILE))).startsWith("pid " + ProcessHandle.current().pid() + " since ");
+
+        assertThatThrownBy(() -> RunLock.acquire(new RunDirectory(dir)))
+                .isExactlyInstanceOf(SinapseException.class)
+                .hasMessageStartingWith(dir + " is in use by another training (pid " + ProcessHandle.current().pid() + " since ")
+                .hasMessageEndingWith("); wait for it to finish, or train into another --out directory");
+
+        first.close();
+        RunLock again = RunLock.acquire(new RunDirectory(dir));   // the file stays; only the lock counts
+        again.close();
+        assertThat(dir.resolve(RunLock.FILE)).exists();
+    }
 }

@@ -50,17 +50,20 @@ final class SampleCheckpoints {
 
     /** A checkpoint with every field of checkpoint.proto set to a non-default value. */
     static Checkpoint full() {
-        Checkpoint.Builder c = format2WithoutEndOfRun().toBuilder();
+        Checkpoint.Builder c = goldenFormat2().toBuilder();
         c.getHistoryBuilder(0).setEndOfRun(EndOfRun.EVALUATION_AT_END);
         c.getHistoryBuilder(1).setEndOfRun(EndOfRun.POINT_AT_END);
+        c.setProvenance(c.getProvenance().toBuilder()
+                .setInitFrom("/runs/pretrained/best.ckpt")
+                .setInitFromParamsSha256("95d700e4c1c1f0b2b7c1d3f6a8e5b4a2c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4"));
         return c.build();
     }
 
     /**
-     * What golden-v2.ckpt holds: {@link #full()} as it was before MetricRecord.end_of_run was added to format 2 (a
-     * field whose default, ON_CADENCE, means what every earlier point was).
+     * What golden-v2.ckpt holds: every field format 2 had when it was written, before MetricRecord.end_of_run (whose
+     * default, ON_CADENCE, means what every earlier point was) and before warm starts were recorded.
      */
-    static Checkpoint format2WithoutEndOfRun() {
+    static Checkpoint goldenFormat2() {
         return format1().toBuilder()
                 .setFormatVersion(CheckpointFormat.CURRENT_VERSION)
                 .setKernel("fused")

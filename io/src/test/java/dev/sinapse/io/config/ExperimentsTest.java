@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,6 +77,64 @@ class ExperimentsTest {
     private static String withThreads(long threads) {
         return "network { input_size: 4 layers { type: \"dense\" options { key: \"units\" value: \"10\" } } }\n"
                 + "training { threads: " + threads + " }";
+    }
+
+    /** A path written in a config file is relative to the file's folder: data.path and data.labels_path alike. */
+    @Test
+    void relativePathsInAConfigFileResolveAgainstItsFolder() throws Exception {
+        Path images = dir.resolve("images/digits-images-idx3-ubyte");
+        Path labels = dir.resolve("labels/digit-labels.idx1");
+        Files.createDirectories(images.getParent());
+        Files.createDirectories(labels.getParent());
+        Files.write(images, idxImages());
+        Files.write(labels, idxLabels());
+        Path config = dir.resolve("exp.textproto");
+        Files.writeString(config, """
+                data { path: "images/digits-images-idx3-ubyte" labels_path: "labels/digit-labels.idx1" dev_rows: 5 }
+                network { input_size: 4 layers { type: "dense" options { key: "units" value: "10" } } }
+                """);
+
+        Experiments.Loaded loaded = Experiments.load(config, List.of());
+
+        assertThat(loaded.experiment().getData().getPath()).isEqualTo(images.toString());
+        assertThat(loaded.experiment().getData().getLabelsPath()).isEqualTo(labels.toString());
+        assertThat(loaded.dataNote()).isEqualTo("data.path is relative to the config's folder");
+        assertThat(Experiments.loadData(loaded).rows().size()).isEqualTo(ROWS);
+    }
+
+    /** A path typed on the command line is relative to the working directory, with a config file or without. */
+    @Test
+    void relativePathsGivenWithSetResolveAgainstTheWorkingDirectory() throws Exception {
+        Path config = dir.resolve("exp.textproto");
+        Files.writeString(config, """
+                data { path: "in-the-config-folder.csv" }
+                network { input_size: 4 layers { type: "dense" options { key: "units" value: "10" } } }
+                """);
+        Path cwd = Path.of("").toAbsolutePath();
+        List<String> sets = List.of("data.path=some/where.csv", "data.labels_path=l.idx");
+
+        for (Experiments.Loaded loaded : List.of(Experiments.load(config, sets),
+                Experiments.resolve(ConfigFiles.read(config), sets, dir.resolve("elsewhere"), "no file"))) {
+            assertThat(loaded.experiment().getData().getPath()).isEqualTo(cwd.resolve("some/where.csv").toString());
+            assertThat(loaded.experiment().getData().getLabelsPath()).isEqualTo(cwd.resolve("l.idx").toString());
+            assertThat(loaded.dataNote()).isEqualTo("--set data.path is relative to the working directory");
+        }
+        // the bundled sample: no path, nothing to say
+        assertThat(Experiments.load(config, List.of("data.path=")).dataNote()).isEmpty();
+    }
+
+    /** Checkpoints name their data absolutely; one saved before labels_path followed the rule read it beside the images. */
+    @Test
+    void aCheckpointsRelativeLabelsPathStaysBesideItsImages() {
+        var saved = ConfigFiles.parseText("""
+                data { path: "/data/mnist/train-images-idx3-ubyte" labels_path: "train-labels-idx1-ubyte" }
+                network { input_size: 784 layers { type: "dense" options { key: "units" value: "10" } } }
+                """, "saved");
+
+        Experiments.Loaded loaded = Experiments.fromCheckpoint(saved, List.of(), "last.ckpt");
+
+        assertThat(loaded.experiment().getData().getLabelsPath()).isEqualTo(Path.of("/data/mnist/train-labels-idx1-ubyte").toString());
+        assertThat(loaded.experiment().getData().getPath()).isEqualTo(Path.of("/data/mnist/train-images-idx3-ubyte").toString());
     }
 
     private static byte[] csv() {

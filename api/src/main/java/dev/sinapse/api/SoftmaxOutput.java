@@ -12,6 +12,15 @@ public interface SoftmaxOutput extends Layer {
      * the fused kernels: the softmax layer, cross-entropy on raw scores and inference's probabilities all call it.
      * Not modified: Z.
      */
+    /** max_j z[o + j] over the n values of one row: the shift that keeps every exp(z − max) ≤ 1. */
+    static float rowMax(float[] z, int o, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, z[o + j]);
+        }
+        return max;
+    }
+
     static Matrix softmax(Matrix Z) {
         int m = Z.rows(), n = Z.cols();
         float[] z = Z.data();
@@ -19,10 +28,7 @@ public interface SoftmaxOutput extends Layer {
         float[] a = A.data();
         for (int i = 0; i < m; i++) {
             int o = i * n;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, z[o + j]);
-            }
+            float max = rowMax(z, o, n);
             double sum = 0;
             for (int j = 0; j < n; j++) {
                 a[o + j] = (float) Math.exp(z[o + j] - max);

@@ -5,19 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class SameSizeTest {
-    /** A = X: the smallest same-size layer; the record's component is its id(). */
-    private record Identity(Id id) implements SameSize {
-        @Override
-        public Matrix forward(Matrix X, Pass pass) {
-            return X;
-        }
-
-        @Override
-        public Matrix backward(Matrix dA, Pass pass) {
-            return dA;
-        }
-    }
-
     @Test
     void nameAndBothWidthsComeFromTheId() {
         Layer layer = new Identity(new SameSize.Id("hidden_act", 7));

@@ -28,10 +28,7 @@ final class LogitsCrossEntropy implements Loss {
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
             int o = i * n;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, z[o + j]);
-            }
+            float max = SoftmaxOutput.rowMax(z, o, n);
             double exps = 0;
             for (int j = 0; j < n; j++) {
                 exps += Math.exp(z[o + j] - max);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,8 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Experiment file. Default: the bundled article config.")
-    Path config;
+    @Mixin
+    ExperimentOptions experiment;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Kaggle-layout CSV (or .csv.gz) instead of the config's data.path.")
     Path data;
@@ -60,19 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", description = "Rows per step; 0 = full batch (default: the config's).")
     Integer batchSize;
 
-    @Option(names = "--kernel", paramLabel = "K", description = "A kernel by name (see the layers command), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network).")
-    String kernelChoice = "auto";
-
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a config field. Repeatable.")
-    List<String> sets = new ArrayList<>();
-
     @Override
     public Integer call() {
         if (iterations < 1 || warmup < 0) {
             throw new SinapseException("--iterations must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<String> all = new ArrayList<>(sets);
+        List<String> all = new ArrayList<>(experiment.sets);
         if (data != null) {
             all.add("data.path=" + data.toAbsolutePath());
         }
@@ -82,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads != null) {
             Experiments.checkThreads(threads, "--threads");
         }
-        Experiments.Loaded loaded = Experiments.load(config, all);
+        Experiments.Loaded loaded = Experiments.load(experiment.config, all);
         int t = threads != null ? threads : loaded.experiment().getTraining().getThreads();
         if (t == 0) {
             t = Runtime.getRuntime().availableProcessors();
@@ -95,8 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
         Injector injector = Injection.create();
         Kernels kernels = injector.getInstance(Kernels.class);
         Trainer trainer = Trainer.create(loaded.experiment(), injector.getInstance(Registries.class), split, kernels, t);
-        if (!kernelChoice.equals("auto")) {
-            trainer.useKernel(kernelChoice, "--kernel");
+        if (!experiment.kernel.equals("auto")) {
+            trainer.useKernel(experiment.kernel, "--kernel");
         }
         BatchKernel kernel = trainer.kernel();
         Dataset train = split.train();

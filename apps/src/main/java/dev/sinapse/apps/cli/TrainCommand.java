@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,11 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Experiment file (.textproto or .json). Default: the bundled article config.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a config field, e.g. training.epochs=50 or optimizer.learning_rate=0.05. Repeatable.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ExperimentOptions experiment;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints, config and metrics (default: runs/<time>-<name>; on resume, the checkpoint's directory). One that holds another run is refused unless --force is given.")
     Path out;
@@ -71,9 +69,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "CKPT", description = "Start a new run from this checkpoint's weights and batch-norm statistics, with a fresh optimizer at step 0. The network is the checkpoint's config (with --set), or --config's; its parameters must match the checkpoint's by layer name and shape.")
     Path initFrom;
 
-    @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). A resume continues on the kernel the run recorded; with --resume, this switches it (the continuation then matches to float rounding, not bitwise).")
-    String kernelChoice = "auto";
-
     @Option(names = "--quiet", description = "Print only the final result.")
     boolean quiet;
 
@@ -83,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (resume != null && config != null) {
+        if (resume != null && experiment.config != null) {
             throw new SinapseException("--resume and --config cannot be used together: the checkpoint holds its config");
         }
         if (resume != null && initFrom != null) {
@@ -94,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (logEvery <= 0) {
                 throw new SinapseException("--log-every " + logEvery + ": expected a positive number of steps");
             }
-            sets.add("training.log_every=" + logEvery);
+            experiment.sets.add("training.log_every=" + logEvery);
         }
         Checkpoint ckpt = resume == null ? null : CheckpointFile.read(resume);
         Checkpoint init = initFrom == null ? null : CheckpointFile.read(initFrom);
@@ -116,10 +111,10 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointCheck.check(ckpt, resume, registries);
         }
         Experiments.Loaded loaded = ckpt != null ? resumedConfig(ckpt)
-                : init != null && config == null ? Experiments.fromCheckpoint(init.getConfig(), sets, initFrom + " (its config)")
-                : Experiments.load(config, sets);
+                : init != null && experiment.config == null ? Experiments.fromCheckpoint(init.getConfig(), experiment.sets, initFrom + " (its config)")
+                : Experiments.load(experiment.config, experiment.sets);
         Outputs.notInRunDirectory(this.out != null ? this.out : resume != null ? resume.toAbsolutePath().getParent() : null,
-                Outputs.input("--config", config), Outputs.input("data.path", Experiments.dataPath(loaded)));
+                Outputs.input("--config", experiment.config), Outputs.input("data.path", Experiments.dataPath(loaded)));
 
         long t0 = System.nanoTime();
         Experiments.Data data = Experiments.loadData(loaded);
@@ -132,17 +127,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = Trainer.create(loaded.experiment(), registries, split, injector.getInstance(Kernels.class),
                 Experiments.threads(loaded.experiment()));
-        if (!kernelChoice.equals("auto")) {
-            trainer.useKernel(kernelChoice, "--kernel");
+        if (!experiment.kernel.equals("auto")) {
+            trainer.useKernel(experiment.kernel, "--kernel");
         }
         if (init != null) {
             WarmStart.apply(trainer.network(), init, initFrom);
         }
         if (ckpt != null) {
             String recorded = Checkpoints.kernelOf(ckpt, resume);
-            boolean switching = !kernelChoice.equals("auto") && !recorded.isEmpty() && !recorded.equals(kernelChoice);
+            boolean switching = !experiment.kernel.equals("auto") && !recorded.isEmpty() && !recorded.equals(experiment.kernel);
             try {
-                Checkpoints.restore(trainer, switching ? Checkpoints.withKernel(ckpt, kernelChoice) : ckpt, resume);
+                Checkpoints.restore(trainer, switching ? Checkpoints.withKernel(ckpt, experiment.kernel) : ckpt, resume);
             } catch (Trainer.KernelUnavailable e) {
                 throw new SinapseException(e.getMessage() + "; continue it on the '" + e.available() + "' kernel, matching to"
                         + " float rounding rather than bitwise, with: " + SelfCommand.get() + " train --resume " + resume
@@ -151,7 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (switching) {
                 spec.commandLine().getErr().printf(Locale.ROOT, "note: this run was trained with the '%s' kernel and goes on"
-                        + " with '%s': the continuation matches a straight run to float rounding, not bitwise%n", recorded, kernelChoice);
+                        + " with '%s': the continuation matches a straight run to float rounding, not bitwise%n", recorded, experiment.kernel);
                 spec.commandLine().getErr().flush();
             }
             if (trainer.finished()) {
@@ -327,7 +322,7 @@ public final class TrainCommand implements Callable<Integer> {
         // fields added since the checkpoint was written behave as they did then (eval_every: its log_every)
         Experiment saved = Checkpoints.experiment(ckpt);
         Experiment before = Experiments.fromCheckpoint(saved, List.of(), resume.toString()).experiment();
-        Experiments.Loaded l = Experiments.fromCheckpoint(saved, sets, resume.toString());
+        Experiments.Loaded l = Experiments.fromCheckpoint(saved, experiment.sets, resume.toString());
         for (String path : Overrides.changedPaths(before, l.experiment())) {
             boolean safe = SAFE_ON_RESUME.stream().anyMatch(s -> s.endsWith(".") ? path.startsWith(s) : path.equals(s));
             if (!safe) {

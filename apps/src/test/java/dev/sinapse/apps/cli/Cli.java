@@ -122,4 +122,17 @@ final class Cli {
         Files.writeString(file, text + "\n" + extra + "\n");
         return file;
     }
+
+    /** A model trained on {@code rows} digits, its data, and what predict writes for them into a regular file. */
+    record Predicted(Path csv, Path ckpt, String expected) {
+    }
+
+    static Predicted trainedAndPredicted(Path dir, int rows) throws IOException {
+        Path ckpt = trainedRun(dir, rows, 1).resolve("last.ckpt");
+        Path csv = dir.resolve("digits-" + rows + ".csv");
+        Path out = dir.resolve("predicted-from-a-file.csv");
+        Result r = run("predict", "--checkpoint", ckpt.toString(), "--input", csv.toString(), "--output", out.toString());
+        org.assertj.core.api.Assertions.assertThat(r.code()).as(r.err()).isZero();
+        return new Predicted(csv, ckpt, java.nio.file.Files.readString(out));
+    }
 }

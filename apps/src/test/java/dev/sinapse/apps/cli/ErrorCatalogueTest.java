@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import dev.sinapse.api.Identity;
 import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
@@ -821,23 +822,7 @@ class ErrorCatalogueTest {
         @Override
         protected void configure() {
             MapBinder.newMapBinder(binder(), String.class, LayerFactory.class).addBinding("fixed_input").toInstance(ctx -> {
-                SameSize.Id id = new SameSize.Id(ctx.name(), ctx.options().requireInt("inputs"));
-                return new SameSize() {
-                    @Override
-                    public Id id() {
-                        return id;
-                    }
-
-                    @Override
-                    public Matrix forward(Matrix X, Pass pass) {
-                        return X;
-                    }
-
-                    @Override
-                    public Matrix backward(Matrix dY, Pass pass) {
-                        return dY;
-                    }
-                };
+                return new Identity(new SameSize.Id(ctx.name(), ctx.options().requireInt("inputs")));
             });
         }
     }

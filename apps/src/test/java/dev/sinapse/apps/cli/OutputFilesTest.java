@@ -34,13 +34,10 @@ class OutputFilesTest {
 
     @BeforeAll
     static void trainAndPredict() throws IOException {
-        Path run = Cli.trainedRun(tmp, 300, 1);
-        csv = tmp.resolve("digits-300.csv");
-        ckpt = run.resolve("last.ckpt");
-        Path out = tmp.resolve("submission.csv");
-        Cli.Result r = predict(out.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        expected = Files.readString(out);
+        Cli.Predicted p = Cli.trainedAndPredicted(tmp, 300);
+        csv = p.csv();
+        ckpt = p.ckpt();
+        expected = p.expected();
     }
 
     private static Cli.Result predict(String output) {

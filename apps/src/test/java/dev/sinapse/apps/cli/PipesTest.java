@@ -25,23 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PipesTest {
     private static final int ROWS = 300;
 
+    /** A trained model, its data, and predict's output for the data read as a regular file. */
     @TempDir
     static Path tmp;
-    static Path csv;
-    static Path ckpt;
-    /** predict's output for {@link #csv} read as a regular file. */
+    static Path csv, ckpt;
     static String expected;
 
     @BeforeAll
     static void trainAndPredictFromAFile() throws IOException {
         assumeTrue(Fifo.available(), "no mkfifo here");
-        Path run = Cli.trainedRun(tmp, ROWS, 1);
-        csv = tmp.resolve("digits-" + ROWS + ".csv");
-        ckpt = run.resolve("last.ckpt");
-        Path out = tmp.resolve("from-file.csv");
-        Cli.Result r = Cli.run("predict", "--checkpoint", ckpt.toString(), "--input", csv.toString(), "--output", out.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        expected = Files.readString(out);
+        Cli.Predicted p = Cli.trainedAndPredicted(tmp, ROWS);
+        csv = p.csv();
+        ckpt = p.ckpt();
+        expected = p.expected();
     }
 
     @Test

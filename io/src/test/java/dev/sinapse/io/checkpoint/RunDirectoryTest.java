@@ -163,12 +163,8 @@ class RunDirectoryTest {
 
     @Test
     void previousRunListsTheRunsFilesAndNothingElse() throws IOException {
-        RunDirectory run = new RunDirectory(tmp.resolve("run"));
-        run.saveBest(at(3));
-        run.saveLast(at(5));
-        run.saveNumbered(at(5), 5, 2);
+        RunDirectory run = finishedRunWithANote();
         Files.writeString(run.dir().resolve("metrics.csv"), "step\n");
-        Files.writeString(run.dir().resolve("notes.txt"), "mine");
         Files.writeString(run.dir().resolve(RunLock.FILE), "pid 1");
 
         assertThat(RunDirectory.previousRun(run.dir())).extracting(p -> p.getFileName().toString())
@@ -177,15 +173,21 @@ class RunDirectoryTest {
         assertThat(RunDirectory.previousRun(Files.createDirectory(tmp.resolve("empty")))).isEmpty();
     }
 
-    /** --force: the run's files go, others stay; a .replaced folder an interrupted clear left is finished off. */
-    @Test
-    void clearingAPreviousRunRemovesOnlyItsFiles() throws IOException {
+    /** A run's last, best and one numbered checkpoint, and a file of the user's beside them. */
+    private RunDirectory finishedRunWithANote() throws IOException {
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
         run.saveLast(at(5));
         run.saveBest(at(3));
         run.saveNumbered(at(5), 5, 2);
-        run.writeConfig("name: \"old\"\n");
         Files.writeString(run.dir().resolve("notes.txt"), "mine");
+        return run;
+    }
+
+    /** --force: the run's files go, others stay; a .replaced folder an interrupted clear left is finished off. */
+    @Test
+    void clearingAPreviousRunRemovesOnlyItsFiles() throws IOException {
+        RunDirectory run = finishedRunWithANote();
+        run.writeConfig("name: \"old\"\n");
         Path leftover = Files.createDirectories(run.dir().resolve(RunDirectory.REPLACED));
         Files.writeString(leftover.resolve("metrics.csv"), "half cleared");
 

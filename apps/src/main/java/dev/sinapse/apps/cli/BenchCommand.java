@@ -139,12 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "heap: peak used %.0f MB (sampled after each iteration), pools' peaks sum to %.0f MB,"
                 + " max heap %.0f MB%n", peakMb, poolPeakMb,
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() / (1024.0 * 1024.0));
-        out.printf(Locale.ROOT, "after %d steps: train accuracy %.4f, dev accuracy %.4f%n", trainer.step(),
-                tr.accuracy(), dv.accuracy());
+        // without a dev set, its accuracy is left out rather than printed as NaN
+        boolean hasDev = dv.rows() > 0;
+        out.printf(Locale.ROOT, "after %d steps: train accuracy %.4f%s%n", trainer.step(), tr.accuracy(),
+                hasDev ? String.format(Locale.ROOT, ", dev accuracy %.4f", dv.accuracy()) : "");
         out.printf(Locale.ROOT, "bench: ms_per_iter=%.3f samples_per_s=%.0f threads=%d load_s=%.3f peak_heap_mb=%.0f"
-                + " gflops=%.2f batch=%s kernel=%s steps=%d train_acc=%.4f dev_acc=%.4f%n",
+                + " gflops=%.2f batch=%s kernel=%s steps=%d train_acc=%.4f%s%n",
                 median, samplesPerSecond, t, loadSeconds, peakMb, gflops, fullBatch ? "full" : String.valueOf(B),
-                kernel.name(), trainer.step(), tr.accuracy(), dv.accuracy());
+                kernel.name(), trainer.step(), tr.accuracy(),
+                hasDev ? String.format(Locale.ROOT, " dev_acc=%.4f", dv.accuracy()) : "");
         out.flush();
         return 0;
     }

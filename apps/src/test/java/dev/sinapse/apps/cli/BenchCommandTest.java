@@ -90,4 +90,12 @@ class BenchCommandTest {
         assertThat(r.code()).isEqualTo(Main.USER_ERROR);
         assertThat(r.err()).contains("--kernel").contains("gpu").doesNotContain("\n\tat ");
     }
+
+    @Test
+    void withoutADevSetItsAccuracyIsLeftOutNotPrintedAsNaN() throws Exception {
+        Run r = bench("--config", config().toString(), "--iterations", "1", "--warmup", "0", "--set", "data.dev_rows=0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("NaN").doesNotContain("dev accuracy");
+        assertThat(r.last()).containsKey("train_acc").doesNotContainKey("dev_acc");
+    }
 }

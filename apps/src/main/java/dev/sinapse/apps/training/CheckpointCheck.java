@@ -5,6 +5,7 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.inference.Models;
 import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.proto.Checkpoint;
+import dev.sinapse.io.proto.EndOfRun;
 import dev.sinapse.io.proto.MetricRecord;
 import dev.sinapse.io.proto.NamedState;
 import dev.sinapse.io.proto.Tensor;
@@ -104,14 +105,19 @@ public final class CheckpointCheck {
             throw new SinapseException(where + ": trainer.stopped_early is set, but position.finished is not");
         }
         long lastLogged = 0;
+        long lastReset = 0;   // the last point that restarted the sums: every point but one made only because the run ended
         for (int i = 0; i < c.getHistoryCount(); i++) {
             MetricRecord m = c.getHistory(i);
-            if (m.getStep() <= lastLogged || m.getStep() > p.getStep() || m.getEpoch() < 0 || m.getEpoch() > p.getEpoch()) {
+            // a point's epoch is the one its step belongs to, counted from 1 (files before that counted epochs done)
+            if (m.getStep() <= lastLogged || m.getStep() > p.getStep() || m.getEpoch() < 0 || m.getEpoch() > p.getEpoch() + 1) {
                 throw new SinapseException(where + ": history[" + i + "] is at step " + m.getStep() + ", epoch " + m.getEpoch()
                         + "; expected steps after " + lastLogged + " up to position.step " + p.getStep() + ", epochs 0.."
-                        + p.getEpoch());
+                        + (p.getEpoch() + 1));
             }
             lastLogged = m.getStep();
+            if (m.getEndOfRun() != EndOfRun.POINT_AT_END) {
+                lastReset = m.getStep();
+            }
         }
         if (c.hasBest() && (c.getBest().getStep() < 1 || c.getBest().getStep() > p.getStep())) {
             throw new SinapseException(where + ": best.step is " + c.getBest().getStep() + ", expected 1..position.step "
@@ -121,12 +127,12 @@ public final class CheckpointCheck {
             throw new SinapseException(where + ": trainer.evaluations_without_improvement is "
                     + ts.getEvaluationsWithoutImprovement() + ", expected 0.." + c.getHistoryCount() + " (the history's points)");
         }
-        long rowsSinceLog = trainRows <= 0 ? Long.MAX_VALUE : batchRows(trainRows, batchSize) * (p.getStep() - lastLogged);
+        long rowsSinceLog = trainRows <= 0 ? Long.MAX_VALUE : batchRows(trainRows, batchSize) * (p.getStep() - lastReset);
         if (ts.getPendingRows() < 0 || ts.getPendingRows() > rowsSinceLog || ts.getPendingCorrect() < 0
                 || ts.getPendingCorrect() > ts.getPendingRows() || !Double.isFinite(ts.getPendingLossSum())) {
             throw new SinapseException(where + ": trainer's sums since the last log point (" + ts.getPendingRows() + " rows, "
                     + ts.getPendingCorrect() + " right, loss " + ts.getPendingLossSum() + ") are not ones "
-                    + (p.getStep() - lastLogged) + " steps give");
+                    + (p.getStep() - lastReset) + " steps give");
         }
         if (!(ts.getElapsedSeconds() >= 0) || Double.isInfinite(ts.getElapsedSeconds())) {
             throw new SinapseException(where + ": trainer.elapsed_seconds is " + ts.getElapsedSeconds() + ", expected a time >= 0");

@@ -521,7 +521,9 @@ public final class Trainer {
     private Metrics point(double elapsed, boolean logDue, boolean evalDue, boolean lastStep) {
         boolean onCadence = logDue || evalDue;
         boolean evaluate = dev.size() > 0 && (evalDue || lastStep);
-        checkNotStuck(lossSum / seenSum);
+        if (logDue || lastStep) {
+            checkNotStuck(lossSum / seenSum);   // at log points, as the rule was set: evaluations alone do not test it
+        }
         Evaluation ev = evaluate ? evaluate(dev) : new Evaluation(Double.NaN, Double.NaN, 0);
         Metrics.AtEnd atEnd = !onCadence ? Metrics.AtEnd.POINT : evaluate && !evalDue ? Metrics.AtEnd.EVALUATION : Metrics.AtEnd.NO;
         Metrics m = new Metrics(step, epochOf(step), lossSum / seenSum, correctSum / (double) seenSum, ev.loss(),

@@ -662,7 +662,8 @@ class ErrorCatalogueTest {
         Path dir = Files.createDirectories(tmp.resolve("rerun"));
         Path cfg = Files.copy(config, dir.resolve("config.textproto"));
         byte[] before = Files.readAllBytes(cfg);
-        Cli.Result r = Cli.run("train", "--config", cfg.toString(), "--out", dir.toString(), "--set", "training.epochs=1");
+        // without --force the directory is refused as holding a run; with it, the config would be written over
+        Cli.Result r = Cli.run("train", "--config", cfg.toString(), "--out", dir.toString(), "--force", "--set", "training.epochs=1");
         assertThat(userError(r, 1).get(0)).isEqualTo("error: --out " + dir + ": the run writes " + cfg
                 + ", which is --config " + cfg + "; choose another run directory");
         assertThat(Files.readAllBytes(cfg)).isEqualTo(before);

@@ -1,7 +1,6 @@
 package dev.sinapse.apps.cli;
 
 import com.google.inject.Injector;
-import dev.sinapse.api.Compute;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
@@ -137,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
             String recorded = Checkpoints.kernelOf(ckpt, resume);
             boolean switching = !experiment.kernel.equals("auto") && !recorded.isEmpty() && !recorded.equals(experiment.kernel);
             try {
-                Checkpoints.restore(trainer, switching ? Checkpoints.withKernel(ckpt, experiment.kernel) : ckpt, resume);
+                Checkpoints.restore(trainer, ckpt, resume, switching ? experiment.kernel : null);
             } catch (Trainer.KernelUnavailable e) {
                 throw new SinapseException(e.getMessage() + "; continue it on the '" + e.available() + "' kernel, matching to"
                         + " float rounding rather than bitwise, with: " + SelfCommand.get() + " train --resume " + resume

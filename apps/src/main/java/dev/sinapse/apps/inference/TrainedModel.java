@@ -7,7 +7,6 @@ import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Options;
-import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.SoftmaxOutput;

@@ -139,6 +139,14 @@ public final class Checkpoints {
      * name when the tensors do not match the network the config builds.
      */
     public static void restore(Trainer t, Checkpoint c, Path file) {
+        restore(t, c, file, null);
+    }
+
+    /**
+     * As {@link #restore(Trainer, Checkpoint, Path)}, continuing on the kernel {@code kernel} rather than the one the
+     * run recorded (null: the recorded one); the continuation then matches the straight run to float rounding only.
+     */
+    public static void restore(Trainer t, Checkpoint c, Path file, String kernel) {
         CheckpointCheck.position(c, file, t.trainingSet().size());
         Models.restore(t.network(), c, file);
         String optimizer = t.experiment().getOptimizer().getType();
@@ -152,7 +160,8 @@ public final class Checkpoints {
         } catch (SinapseException e) {
             throw Models.inFile(file, "optimizer '" + optimizer + "'", e);
         }
-        t.restore(state(c, t.network().params(), file), file.toString());
+        TrainingState saved = state(c, t.network().params(), file);
+        t.restore(kernel == null ? saved : saved.withKernel(kernel), file.toString());
     }
 
     /** The checkpoint's training state; format 1 kept the trainer's numbers and the kernel in early_stopping. */
@@ -234,16 +243,6 @@ public final class Checkpoints {
     /** The kernel that trained the run ("" when the file does not say). */
     public static String kernelOf(Checkpoint c, Path file) {
         return c.getFormatVersion() >= 2 ? c.getKernel() : kernelOfFormat1(c, file);
-    }
-
-    /** The same checkpoint, recorded as trained by {@code kernel}: to continue a run on another kernel. */
-    public static Checkpoint withKernel(Checkpoint c, String kernel) {
-        return c.getFormatVersion() >= 2 ? c.toBuilder().setKernel(kernel).build()
-                : c.toBuilder().setEarlyStopping(c.getEarlyStopping().toBuilder().clearLongs()
-                        .putAllLongs(c.getEarlyStopping().getLongsMap().entrySet().stream()
-                                .filter(e -> !e.getKey().startsWith(KERNEL))
-                                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)))
-                        .putLongs(KERNEL + kernel, 1)).build();
     }
 
     private static String kernelOfFormat1(Checkpoint c, Path file) {

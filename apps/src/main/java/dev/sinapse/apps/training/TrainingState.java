@@ -36,7 +36,7 @@ public record TrainingState(long epoch, long step, int batchInEpoch, int[] epoch
         bestParams = bestParams == null ? null : List.copyOf(bestParams);
     }
 
-    /** The same state on another kernel. */
+    /** The same state, continued on another kernel (train --resume --kernel). */
     public TrainingState withKernel(String name) {
         return new TrainingState(epoch, step, batchInEpoch, epochOrder, shuffleRng, dropoutRng, history, best,
                 evaluationsWithoutImprovement, bestParams, pending, finished, stoppedEarly, elapsedSeconds, name);

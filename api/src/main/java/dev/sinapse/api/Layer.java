@@ -15,6 +15,19 @@ public interface Layer extends Stateful {
 
     int outputSize();
 
+    /**
+     * One sample's output shape: {width} for flat features, {channels, height, width} for images. Its product is
+     * {@link #outputSize()}; reports and shape checks read it.
+     */
+    default int[] outputShape() {
+        return new int[] {outputSize()};
+    }
+
+    /** Floating-point operations of one sample's forward pass (a multiply-add counts two); for summaries. */
+    default long forwardFlopsPerSample() {
+        return 0;
+    }
+
     Matrix forward(Matrix X, Pass pass);
 
     Matrix backward(Matrix dY, Pass pass);

@@ -46,6 +46,11 @@ public final class Pass {
         return inputGradient;
     }
 
+    /** The same pass on other products: a kernel that brings its own {@link Compute} runs the layers on it. */
+    public Pass withCompute(Compute other) {
+        return other == compute ? this : new Pass(training, other, rng, inputGradient);
+    }
+
     public Pass withInputGradient(boolean needed) {
         return needed == inputGradient ? this : new Pass(training, compute, rng, needed);
     }

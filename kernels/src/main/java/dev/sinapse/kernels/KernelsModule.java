@@ -20,6 +20,7 @@ public final class KernelsModule extends AbstractModule {
     protected void configure() {
         MapBinder<String, KernelFactory> kernels = MapBinder.newMapBinder(binder(), String.class, KernelFactory.class);
         kernels.addBinding(LayerByLayerKernel.NAME).to(LayerByLayerKernel.Factory.class);
+        kernels.addBinding(LayerByLayerKernel.VECTOR_NAME).to(LayerByLayerKernel.VectorFactory.class);
         kernels.addBinding(FusedMlpKernel.NAME).to(FusedMlpKernel.Factory.class);
         kernels.addBinding(FusedMlpKernel.VECTOR_NAME).to(FusedMlpKernel.VectorFactory.class);
         Multibinder.newSetBinder(binder(), new TypeLiteral<Registry<?>>() {}).addBinding()

@@ -1,5 +1,6 @@
 package dev.sinapse.kernels;
 
+import dev.sinapse.api.Compute;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
@@ -7,9 +8,18 @@ import dev.sinapse.api.Network;
 import dev.sinapse.api.Pass;
 import java.util.Optional;
 
-/** The generic batch kernel: the network's own forward and backward, layer by layer. Runs any network. */
+/**
+ * The generic batch kernel: the network's own forward and backward, layer by layer. Runs any network. As
+ * "layers" its products are the caller's ({@link ParallelCompute}); as "layers-vector" they are the Vector API
+ * ones ({@link VectorCompute}), whose rounding differs, hence a name of its own in checkpoints.
+ */
 final class LayerByLayerKernel implements BatchKernel {
     static final String NAME = "layers";
+    static final String VECTOR_NAME = "layers-vector";
+    private static final boolean VECTOR_API = VectorApi.unavailable().isEmpty();
+    private final String name;
+    /** The products the layers run on, or null for the caller's. */
+    private final Compute compute;
     private final Network network;
     private final Loss loss;
     // full batch: the same rows every step, so they are scaled to floats once
@@ -17,14 +27,25 @@ final class LayerByLayerKernel implements BatchKernel {
     private int[] cachedY;
     private int[] cachedOrder;
 
-    LayerByLayerKernel(Network network, Loss loss) {
+    LayerByLayerKernel(String name, Compute compute, Network network, Loss loss) {
+        this.name = name;
+        this.compute = compute;
         this.network = network;
         this.loss = loss;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
+    }
+
+    private Pass onOwnCompute(Pass pass) {
+        return compute == null ? pass : pass.withCompute(compute);
+    }
+
+    @Override
+    public Matrix outputs(Network net, Matrix X, Compute given) {
+        return net.forward(X, Pass.inference(compute == null ? given : compute));
     }
 
     @Override
@@ -44,7 +65,7 @@ final class LayerByLayerKernel implements BatchKernel {
                 cachedOrder = order;
             }
         }
-        Network.Step s = network.forwardBackward(X, y, loss, pass);
+        Network.Step s = network.forwardBackward(X, y, loss, onOwnCompute(pass));
         return new Result(s.loss(), BatchKernel.hits(s.output(), y));
     }
 
@@ -62,12 +83,33 @@ final class LayerByLayerKernel implements BatchKernel {
 
         @Override
         public Optional<BatchKernel> create(Network network, Loss loss, int threads) {
-            return Optional.of(new LayerByLayerKernel(network, loss));
+            return Optional.of(new LayerByLayerKernel(NAME, null, network, loss));
         }
 
         @Override
         public String help() {
             return "any network: each layer's own forward and backward, products through Compute";
+        }
+    }
+
+    /** Any network on the Vector API products, where this JVM and CPU can run them: above "layers", below "fused". */
+    static final class VectorFactory implements KernelFactory {
+        @Override
+        public int priority() {
+            return 5;
+        }
+
+        @Override
+        public Optional<BatchKernel> create(Network network, Loss loss, int threads) {
+            if (!VECTOR_API) {
+                return Optional.empty();
+            }
+            return Optional.of(new LayerByLayerKernel(VECTOR_NAME, new VectorCompute(Math.max(1, threads)), network, loss));
+        }
+
+        @Override
+        public String help() {
+            return "as layers, with register-tiled Vector API products: needs --add-modules jdk.incubator.vector and AVX2 or better";
         }
     }
 }

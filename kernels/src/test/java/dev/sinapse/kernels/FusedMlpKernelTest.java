@@ -67,7 +67,7 @@ class FusedMlpKernelTest {
             int threads) {
         Network net = e.build(3);
         Loss loss = e.lossFunction();
-        BatchKernel reference = new LayerByLayerKernel(net, loss);
+        BatchKernel reference = new LayerByLayerKernel(LayerByLayerKernel.NAME, null, net, loss);
         BatchKernel fused = kernel(kernel, net, loss, threads);
         BatchKernel.Result want = reference.run(train, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
         List<Matrix> wantGrads = copies(net.params(), true);

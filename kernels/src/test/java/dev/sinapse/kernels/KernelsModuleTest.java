@@ -17,7 +17,8 @@ class KernelsModuleTest {
     @Test
     void bindsEveryKernelByTheNameCheckpointsRecord() {
         assertThat(injector.getInstance(Kernels.class).factories())
-                .containsOnlyKeys(LayerByLayerKernel.NAME, FusedMlpKernel.NAME, FusedMlpKernel.VECTOR_NAME);
+                .containsOnlyKeys(LayerByLayerKernel.NAME, LayerByLayerKernel.VECTOR_NAME, FusedMlpKernel.NAME,
+                        FusedMlpKernel.VECTOR_NAME);
     }
 
     @Test

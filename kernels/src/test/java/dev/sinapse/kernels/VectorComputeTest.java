@@ -1,0 +1,103 @@
+package dev.sinapse.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Rng;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API products against their definition: every element is exactly the fused multiply-add chain over p
+ * in ascending order from +0, computed here with {@link Math#fma} one term at a time. Exact equality covers the
+ * register tiles, the masked edges, the p blocks, the zero skipping and the turned-round weight gradient at once.
+ */
+class VectorComputeTest {
+    /** m, k, n: sizes that do not divide the tile, one row, the article's thin shape, wide-dropout's, p blocks. */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {3, 5, 7}, {17, 13, 9}, {33, 31, 10}, {129, 37, 3}, {70, 1, 65}, {1, 100, 1}, {64, 784, 128},
+        {301, 784, 10}, {9, 600, 40}, {64, 128, 64},
+    };
+
+    @BeforeAll
+    static void vectorApi() {
+        assumeTrue(VectorApi.unavailable().isEmpty(), "the Vector API cannot run here");
+    }
+
+    /** share of entries exactly 0, the rest uniform in (−1, 1). */
+    private static Matrix random(int rows, int cols, long seed, double zeros) {
+        Rng rng = new Rng(seed);
+        Matrix M = new Matrix(rows, cols);
+        float[] d = M.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextFloat() < zeros ? 0f : rng.nextFloat() * 2f - 1f;
+        }
+        return M;
+    }
+
+    /** C(i, j) = Σ_p A(i, p)·B(p, j) as one fma chain, A and B given by element functions. */
+    private interface Element {
+        float at(int r, int c);
+    }
+
+    private static Matrix chain(int rows, int depth, int cols, Element a, Element b) {
+        Matrix C = new Matrix(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float s = 0f;
+                for (int p = 0; p < depth; p++) {
+                    s = Math.fma(a.at(i, p), b.at(p, j), s);
+                }
+                C.set(i, j, s);
+            }
+        }
+        return C;
+    }
+
+    private static void assertBitwise(Matrix actual, Matrix expected, String what) {
+        assertThat(actual.rows()).isEqualTo(expected.rows());
+        assertThat(actual.cols()).isEqualTo(expected.cols());
+        for (int i = 0; i < actual.size(); i++) {
+            if (Float.floatToRawIntBits(actual.data()[i]) != Float.floatToRawIntBits(expected.data()[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + actual.data()[i] + ", the chain gives "
+                        + expected.data()[i]);
+            }
+        }
+    }
+
+    @Test
+    void everyProductIsTheAscendingFmaChainAtAnyThreadCountAndSparsity() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Compute v = new VectorCompute(threads);
+            for (double zeros : new double[] {0.0, 0.8}) {
+                for (int[] s : SHAPES) {
+                    int m = s[0], k = s[1], n = s[2];
+                    String at = "threads " + threads + ", zeros " + zeros + ", " + m + "×" + k + "×" + n;
+                    Matrix A = random(m, k, 1, zeros), B = random(n, k, 2, 0.1);
+                    assertBitwise(v.timesTransB(A, B), chain(m, k, n, A::get, (p, j) -> B.get(j, p)), "A·Bᵀ " + at);
+
+                    Matrix Bk = random(k, n, 3, 0.1);
+                    assertBitwise(v.times(A, Bk), chain(m, k, n, A::get, Bk::get), "A·B " + at);
+
+                    // the weight gradient dZᵀ·X: dZ is m × n, X (m × k) the sparse side
+                    Matrix dZ = random(m, n, 4, 0.3), out = new Matrix(n, k);
+                    out.data()[0] = Float.NaN; // overwritten, never added to
+                    v.transATimesInto(dZ, A, out);
+                    assertBitwise(out, chain(n, m, k, (r, i) -> dZ.get(i, r), A::get), "Aᵀ·B " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theZeroShareIsCountedOnAnEvenSample() {
+        assertThat(VectorCompute.zeroShare(new float[] {0, 0, 1, 0})).isEqualTo(0.75);
+        float[] big = new float[100_000];
+        for (int q = 0; q < big.length; q += 5) {
+            big[q] = 1f;
+        }
+        assertThat(VectorCompute.zeroShare(big)).isBetween(0.75, 0.85);
+    }
+}

@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * name of its own.
  */
 final class VectorCompute implements Compute {
-    private static final VectorSpecies<Float> S = VectorWidth.floats();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
     /** Columns of C per tile: two vectors. */
     private static final int NR = 2 * L;
@@ -106,10 +106,7 @@ final class VectorCompute implements Compute {
         if (rows == 0 || cols == 0) {
             return;
         }
-        if (depth == 0) {
-            java.util.Arrays.fill(c, 0, rows * ldc, 0f);
-            return;
-        }
+        java.util.Arrays.fill(c, 0, rows * ldc, 0f);
         boolean skipZeros = zeroShare(a) > SPARSE;
         int rowTiles = (rows + MR - 1) / MR, strips = (cols + NR - 1) / NR;
         int units = rowTiles * strips;
@@ -119,12 +116,13 @@ final class VectorCompute implements Compute {
         int taskCount = (units + perTask - 1) / perTask;
         pool.forEach(taskCount, t -> {
             int u0 = t * perTask, u1 = Math.min(units, u0 + perTask);
+            int[] visit = new int[P_BLOCK];
             for (int p0 = 0; p0 < depth; p0 += P_BLOCK) {
                 int p1 = Math.min(depth, p0 + P_BLOCK);
                 for (int u = u0; u < u1; u++) {
                     int i = (u / strips) * MR, j = (u % strips) * NR;
                     if (i + MR <= rows && j + NR <= cols) {
-                        tile(a, ars, aps, i, p0, p1, b, ldb, j, c, ldc, skipZeros);
+                        tile(a, ars, aps, i, p0, p1, b, ldb, j, c, ldc, skipZeros, visit);
                     } else {
                         for (int r = i; r < Math.min(rows, i + MR); r++) {
                             edge(a, ars, aps, r, p0, p1, b, ldb, j, Math.min(cols, j + NR), c, ldc);
@@ -135,42 +133,38 @@ final class VectorCompute implements Compute {
         });
     }
 
-    /** A full MR × NR tile of C over p in [p0, p1), continuing the sums already in C unless p0 is 0. */
+    /** A full MR × NR tile of C over p in [p0, p1), continuing the sums C holds. */
     private static void tile(float[] a, int ars, int aps, int i, int p0, int p1, float[] b, int ldb, int j,
-                             float[] c, int ldc, boolean skipZeros) {
+                             float[] c, int ldc, boolean skipZeros, int[] visit) {
         int c0 = i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        FloatVector s00, s01, s10, s11, s20, s21, s30, s31;
-        if (p0 == 0) {
-            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = FloatVector.zero(S);
-        } else {
-            s00 = FloatVector.fromArray(S, c, c0);
-            s01 = FloatVector.fromArray(S, c, c0 + L);
-            s10 = FloatVector.fromArray(S, c, c1);
-            s11 = FloatVector.fromArray(S, c, c1 + L);
-            s20 = FloatVector.fromArray(S, c, c2);
-            s21 = FloatVector.fromArray(S, c, c2 + L);
-            s30 = FloatVector.fromArray(S, c, c3);
-            s31 = FloatVector.fromArray(S, c, c3 + L);
-        }
+        // C holds +0 before the first block (product() clears it), so every block starts from what C holds
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
         int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+        // The p to visit: all of them, or those where one of the four rows is not 0. Listing them first keeps the
+        // vector loop free of branches, which C2 needs to keep the accumulators in registers.
+        int count = 0;
         for (int p = p0; p < p1; p++) {
             int ap = p * aps;
-            float x0 = a[a0 + ap], x1 = a[a1 + ap], x2 = a[a2 + ap], x3 = a[a3 + ap];
-            if (skipZeros && x0 == 0f && x1 == 0f && x2 == 0f && x3 == 0f) {
-                continue;
+            if (!skipZeros || a[a0 + ap] != 0f || a[a1 + ap] != 0f || a[a2 + ap] != 0f || a[a3 + ap] != 0f) {
+                visit[count++] = p;
             }
-            int bp = p * ldb + j;
+        }
+        for (int q = 0; q < count; q++) {
+            int p = visit[q], ap = p * aps, bp = p * ldb + j;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector v = FloatVector.broadcast(S, x0);
+            FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
             s00 = b0.fma(v, s00);
             s01 = b1.fma(v, s01);
-            v = FloatVector.broadcast(S, x1);
+            v = FloatVector.broadcast(S, a[a1 + ap]);
             s10 = b0.fma(v, s10);
             s11 = b1.fma(v, s11);
-            v = FloatVector.broadcast(S, x2);
+            v = FloatVector.broadcast(S, a[a2 + ap]);
             s20 = b0.fma(v, s20);
             s21 = b1.fma(v, s21);
-            v = FloatVector.broadcast(S, x3);
+            v = FloatVector.broadcast(S, a[a3 + ap]);
             s30 = b0.fma(v, s30);
             s31 = b1.fma(v, s31);
         }
@@ -189,21 +183,11 @@ final class VectorCompute implements Compute {
                              float[] c, int ldc) {
         VectorMask<Float> m0 = S.indexInRange(j, end), m1 = S.indexInRange(j + L, end);
         int ci = i * ldc;
-        FloatVector s0, s1;
-        if (p0 == 0) {
-            s0 = s1 = FloatVector.zero(S);
-        } else {
-            s0 = FloatVector.fromArray(S, c, ci + j, m0);
-            s1 = FloatVector.fromArray(S, c, ci + j + L, m1);
-        }
+        FloatVector s0 = FloatVector.fromArray(S, c, ci + j, m0), s1 = FloatVector.fromArray(S, c, ci + j + L, m1);
         int ai = i * ars;
         for (int p = p0; p < p1; p++) {
-            float x = a[ai + p * aps];
-            if (x == 0f) {
-                continue;
-            }
             int bp = p * ldb;
-            FloatVector v = FloatVector.broadcast(S, x);
+            FloatVector v = FloatVector.broadcast(S, a[ai + p * aps]);
             s0 = FloatVector.fromArray(S, b, bp + j, m0).fma(v, s0);
             s1 = FloatVector.fromArray(S, b, bp + j + L, m1).fma(v, s1);
         }

@@ -81,6 +81,68 @@ class FusedMlpKernelTest {
         assertGradientsClose(copies(net.params(), true), wantGrads, net.params());
     }
 
+    /** The gradients and loss of one run of the vector kernel with the sparse path forced on or off. */
+    private static List<Matrix> vectorRun(String sparse, TestNet e, Dataset train, int[] order, int from, int to,
+            int threads, double[] loss) {
+        String before = System.getProperty(VectorBlocks.SPARSE_PROPERTY);
+        System.setProperty(VectorBlocks.SPARSE_PROPERTY, sparse);
+        try {
+            Network net = e.build(3);
+            BatchKernel k = kernel(FusedMlpKernel.VECTOR_NAME, net, e.lossFunction(), threads);
+            BatchKernel.Result r = k.run(train, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
+            loss[0] = r.loss();
+            return copies(net.params(), true);
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorBlocks.SPARSE_PROPERTY);
+            } else {
+                System.setProperty(VectorBlocks.SPARSE_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void theSparsePathGivesTheDensePathsBitsOnFullAndShuffledMiniBatches() {
+        assumeTrue(FusedMlpKernel.vectorKernelAvailable(), "this CPU has no 256-bit vectors");
+        // mostly zero rows, as MNIST's (81%); 700 inputs and 12 hidden units: no shape the kernel pads away
+        Dataset train = mostlyZero(TestNet.data(1_300, 700, 10, 21));
+        int[] shuffled = train.naturalOrder();
+        new Rng(9).shuffle(shuffled);
+        for (TestNet e : List.of(TestNet.article().withInputs(700).withHidden(12), TestNet.article())) {
+            Dataset data = e.inputs() == 700 ? train : mostlyZero(TestNet.data(1_300, 784, 10, 22));
+            for (int[] range : new int[][] {{0, data.size()}, {96, 128}, {1_280, 1_300}}) {
+                for (int threads : new int[] {1, 2}) {
+                    int[] order = range[1] - range[0] == data.size() ? data.naturalOrder() : shuffled;
+                    double[] dl = new double[1], sl = new double[1];
+                    List<Matrix> dense = vectorRun("off", e, data, order, range[0], range[1], threads, dl);
+                    List<Matrix> sparse = vectorRun("on", e, data, order, range[0], range[1], threads, sl);
+                    assertThat(sl[0]).isEqualTo(dl[0]);
+                    for (int i = 0; i < dense.size(); i++) {
+                        assertThat(sparse.get(i).data()).as("%s, rows %d..%d, %d threads, tensor %d", e,
+                                range[0], range[1], threads, i).isEqualTo(dense.get(i).data());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The rows with about four in five pixels set to 0, in runs as blank borders are. */
+    private static Dataset mostlyZero(Dataset d) {
+        int n = d.features();
+        byte[] px = new byte[d.size() * n];
+        int[] y = new int[d.size()];
+        Rng rng = new Rng(31);
+        for (int i = 0; i < d.size(); i++) {
+            int keepFrom = rng.nextInt(n), keep = n / 5;
+            for (int j = 0; j < n; j++) {
+                boolean kept = ((j - keepFrom + n) % n) < keep;
+                px[i * n + j] = kept ? (byte) d.pixel(i, j) : 0;
+            }
+            y[i] = d.label(i);
+        }
+        return new dev.sinapse.io.data.PixelDataset("mostly zero", n, px, y);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"fused", "fused-vector"})
     void fullBatchGradientsEqualTheLayerByLayerOnesOnTheArticleShape(String kernel) {

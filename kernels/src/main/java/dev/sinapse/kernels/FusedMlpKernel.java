@@ -79,14 +79,6 @@ final class FusedMlpKernel implements BatchKernel {
     interface Block {
         /** Rows order[from..from+S) of the prepared rows, S ≤ {@link Blocks#block()}. Modified: out. */
         void run(ChunkPartials out, int[] order, int from, int S, float invM);
-
-        /** Before a chunk's first block, after {@code out} is cleared. */
-        default void beginChunk() {
-        }
-
-        /** After a chunk's last block: sums the block kept in a form of its own go into {@code out}. */
-        default void endChunk(ChunkPartials out) {
-        }
     }
 
     private final String name;
@@ -219,11 +211,9 @@ final class FusedMlpKernel implements BatchKernel {
         out.clear(to - from);
         Block b = threadBlocks.get();
         int rows = blocks.block();
-        b.beginChunk();
         for (int i = from; i < to; i += rows) {
             b.run(out, runOrder, i, Math.min(rows, to - i), runInvM);
         }
-        b.endChunk(out);
     }
 
     /** Adds the chunks' partials in chunk order into the parameters' gradients (overwriting them). */

@@ -68,25 +68,21 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     private float[] runW1;     // W1p, or W1 itself when it needs no padding
     /** Adds up one byte per cache line of the rows a block is about to read, so that the loads are not dropped. */
     private volatile int touched;
-    /** Units per vector group of the sparse path: two vectors. */
-    private static final int SU = 2 * LANES;
-    /** A dataset with more than this share of zero pixels takes the sparse path (MNIST: 0.81, Fashion: 0.50). */
+    /** A dataset with more than this share of zero pixels skips their steps (MNIST: 0.81, Fashion-MNIST: 0.50). */
     static final double SPARSE_SHARE = 0.65;
-    /** {@code -Dsinapse.sparse=on|off} forces the path either way (tests, measurements); the bits are the same. */
+    /** {@code -Dsinapse.sparse=on|off} forces the choice either way (tests, measurements); the bits are the same. */
     static final String SPARSE_PROPERTY = "sinapse.sparse";
-    private final int hu;      // h rounded up to whole sparse groups
-    private final float[] W1t; // K × hu: W1 turned round, zero past n and past h (sparse path)
+    /** Sixteen-pixel strips of a row: the backward pass's width. */
+    private static final int STRIPS = K / (2 * LANES);
     // the training pixels, K bytes a row in the training order, and their labels, built once per dataset
     private Dataset rowsOf;
     private byte[] pixels;
     /**
-     * The sparse path's rows: the non-zero pixels of row v, grouped by p mod 8 (the dense path's lane) and
-     * ascending within a group, at nzIdx/nzVal[nzStart[9v + l] .. nzStart[9v + l + 1]) for lane l.
+     * For mostly blank data: row v's eight-pixel steps that hold a non-zero pixel, ascending, are
+     * steps[stepStart[v] .. stepStart[v + 1]); null for dense data.
      */
-    private boolean sparse;
-    private short[] nzIdx;
-    private byte[] nzVal;
-    private int[] nzStart;
+    private byte[] steps;
+    private int[] stepStart;
     private float runScale;
     private int[] labels;
 
@@ -99,8 +95,6 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         this.hp = (h + G * FU - 1) / (G * FU) * (G * FU);
         this.c = net.c();
         this.W1p = new float[hp * K];
-        this.hu = (h + SU - 1) / SU * SU;
-        this.W1t = new float[K * hu];
     }
 
     /** Whether this CPU runs 256-bit float vectors natively (AVX2 or AVX-512 here; not SSE-only machines). */
@@ -138,14 +132,6 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         byteRows(train);
         runScale = scale;
         float[] w1 = net.W1().value().data();
-        if (sparse) {
-            for (int r = 0; r < h; r++) {
-                for (int j = 0; j < n; j++) {
-                    W1t[j * hu + r] = w1[r * n + j];
-                }
-            }
-            return;
-        }
         if (n == K && h == hp) {
             runW1 = w1;
         } else {
@@ -165,64 +151,53 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             return;
         }
         int size = train.size();
+        byte[] px = new byte[size * K];
         int[] ys = new int[size];
-        long zeros = 0;
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < n; j++) {
-                if (train.pixel(i, j) == 0) {
-                    zeros++;
-                }
+                px[i * K + j] = (byte) train.pixel(i, j);
             }
             ys[i] = train.label(i);
         }
-        String asked = System.getProperty(SPARSE_PROPERTY, "auto");
-        sparse = asked.equals("on") || (!asked.equals("off") && zeros > SPARSE_SHARE * size * n);
-        pixels = null;
-        nzIdx = null;
-        nzVal = null;
-        nzStart = null;
-        if (sparse) {
-            sparseRows(train, size, (long) size * n - zeros);
-        } else {
-            byte[] px = new byte[size * K];
-            for (int i = 0; i < size; i++) {
-                for (int j = 0; j < n; j++) {
-                    px[i * K + j] = (byte) train.pixel(i, j);
-                }
-            }
-            pixels = px;
-        }
+        pixels = px;
         labels = ys;
         rowsOf = train;
+        stepLists(train.size());
     }
 
-    /** The non-zero pixels of every row, lane by lane (see {@link #nzStart}). */
-    private void sparseRows(Dataset train, int size, long nonZeros) {
-        if (nonZeros > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("too many non-zero pixels for one array: " + nonZeros);
+    /** The non-zero steps of each row, when zeros are the rule (else null: the dense loops run). */
+    private void stepLists(int size) {
+        steps = null;
+        stepStart = null;
+        long zeros = 0;
+        for (byte b : pixels) {
+            if (b == 0) {
+                zeros++;
+            }
         }
-        short[] idx = new short[(int) nonZeros];
-        byte[] val = new byte[(int) nonZeros];
-        int[] start = new int[9 * size + 1];
+        zeros -= (long) size * (K - n); // the padding is not data
+        String asked = System.getProperty(SPARSE_PROPERTY, "auto");
+        if (asked.equals("off") || (!asked.equals("on") && zeros <= SPARSE_SHARE * size * n)) {
+            return;
+        }
+        int[] start = new int[size + 1];
+        byte[] list = new byte[size * (K / LANES)];
         int q = 0;
-        for (int i = 0; i < size; i++) {
-            for (int l = 0; l < LANES; l++) {
-                start[9 * i + l] = q;
-                for (int j = l; j < n; j += LANES) {
-                    int v = train.pixel(i, j);
-                    if (v != 0) {
-                        idx[q] = (short) j;
-                        val[q] = (byte) v;
-                        q++;
-                    }
+        for (int v = 0; v < size; v++) {
+            start[v] = q;
+            for (int t = 0, o = v * K; t < K / LANES; t++, o += LANES) {
+                long word = 0;
+                for (int j = 0; j < LANES; j++) {
+                    word |= pixels[o + j];
+                }
+                if (word != 0) {
+                    list[q++] = (byte) t;
                 }
             }
-            start[9 * i + 8] = q;
         }
-        start[9 * size] = q;
-        nzIdx = idx;
-        nzVal = val;
-        nzStart = start;
+        start[size] = q;
+        steps = Arrays.copyOf(list, q);
+        stepStart = start;
     }
 
     /** The buffers of one block of S ≤ {@value #BLOCK} rows; the arrays of the tail are indexed by the row. */
@@ -235,39 +210,21 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         private final Tail tail = new Tail(h, c, BLOCK, f);
         private final float[] lanes = new float[FR * FU * LANES];
         private final float[] dZ1t = new float[BLOCK * hp];     // dZ1 row-major: s·hp + r
-        // the sparse path: each lane's sums for one row (l·hu + r), and the chunk's dW1 turned round (p·hu + r)
-        private final float[] laneSums = new float[LANES * hu];
-        private final float[] dW1t = new float[K * hu];
-        private final float[] dzRow = new float[hu];
 
-        @Override
-        public void beginChunk() {
-            if (sparse) {
-                Arrays.fill(dW1t, 0f);
-            }
-        }
-
-        @Override
-        public void endChunk(ChunkPartials out) {
-            if (sparse) {
-                for (int r = 0; r < h; r++) {
-                    float[] d = out.dW1[r];
-                    for (int p = 0; p < n; p++) {
-                        d[p] = dW1t[p * hu + r];
-                    }
-                }
-            }
-        }
+        // mostly blank data: the block's rows with a non-zero pixel in strip j are stripRows[j·BLOCK + i], i < stripCount[j]
+        private final int[] stripRows = new int[STRIPS * BLOCK];
+        private final int[] stripCount = new int[STRIPS];
 
         @Override
         public void run(ChunkPartials out, int[] order, int from, int S, float invM) {
-            if (sparse) {
+            if (steps != null) {
                 for (int s = 0; s < S; s++) {
                     y[s] = labels[order[from + s]];
                 }
+                convertNonZeroStrips(order, from, S);
                 sparseForward(order, from, S);
                 tail.run(net.W2().value().data(), net.b2().value().data(), Z1, A1, dZ1, y, S, invM, out);
-                sparseBackward(order, from, S);
+                sparseBackward(out, S);
                 return;
             }
             float scale = runScale;
@@ -301,61 +258,132 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         }
 
         /**
-         * The forward pass over the non-zero pixels only, with the dense path's bits: there, unit r of row s is
-         * b1[r] plus the pairwise sum of eight lanes, lane l being the fma chain over p ≡ l (mod 8) ascending. Here
-         * each lane's chain runs over its non-zero p alone (a zero term adds exactly nothing), sixteen units at a
-         * time, with the same pairwise sum at the end.
+         * Mostly blank data: only the sixteen-pixel strips with a non-zero pixel become floats in X (both their
+         * steps, so the backward pass reads no stale step), and each strip lists the block's rows that have one.
          */
-        private void sparseForward(int[] order, int from, int S) {
+        private void convertNonZeroStrips(int[] order, int from, int S) {
             float scale = runScale;
-            float[] w = W1t, t = laneSums, bias1 = net.b1().value().data();
-            short[] idx = nzIdx;
-            byte[] val = nzVal;
+            Arrays.fill(stripCount, 0);
             for (int s = 0; s < S; s++) {
-                int base = 9 * order[from + s];
-                for (int g = 0; g < hu; g += SU) {
-                    for (int l = 0; l < LANES; l++) {
-                        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-                        for (int q = nzStart[base + l], end = nzStart[base + l + 1]; q < end; q++) {
-                            int o = idx[q] * hu + g;
-                            FloatVector x = FloatVector.broadcast(F, (val[q] & 0xFF) * scale);
-                            a0 = FloatVector.fromArray(F, w, o).fma(x, a0);
-                            a1 = FloatVector.fromArray(F, w, o + LANES).fma(x, a1);
-                        }
-                        a0.intoArray(t, l * hu + g);
-                        a1.intoArray(t, l * hu + g + LANES);
+                int v = order[from + s], last = -1;
+                for (int q = stepStart[v], end = stepStart[v + 1]; q < end; q++) {
+                    int strip = steps[q] >> 1;
+                    if (strip != last) {
+                        last = strip;
+                        stripRows[strip * BLOCK + stripCount[strip]++] = s;
+                        int p = strip * 2 * LANES;
+                        convertStrip(pixels, v * K + p, X, s * K + p, scale);
                     }
                 }
-                for (int r = 0; r < h; r++) {
-                    Z1[r][s] = bias1[r] + (((t[r] + t[hu + r]) + (t[2 * hu + r] + t[3 * hu + r]))
-                            + ((t[4 * hu + r] + t[5 * hu + r]) + (t[6 * hu + r] + t[7 * hu + r])));
+            }
+        }
+
+        /** x[xo..xo+16) = (px[o..o+16) & 0xFF)·scale, as Dataset.batch computes it; a loop C2 vectorises. */
+        private static void convertStrip(byte[] px, int o, float[] x, int xo, float scale) {
+            for (int j = 0; j < 2 * LANES; j++) {
+                x[xo + j] = (px[o + j] & 0xFF) * scale;
+            }
+        }
+
+        /**
+         * {@link #forward} over a row's non-zero steps only, one row and {@value #G} × {@value #FU} units at a time.
+         * Lane l of unit r is still the fma chain over the steps in ascending order; a step of eight zero pixels
+         * adds exactly nothing to any lane (fma(w, 0, a) = a), so skipping it keeps the dense path's bits.
+         */
+        private void sparseForward(int[] order, int from, int S) {
+            float[] w = runW1, x = X, t = lanes, bias1 = net.b1().value().data();
+            for (int s = 0; s < S; s++) {
+                int v = order[from + s], q0 = stepStart[v], q1 = stepStart[v + 1], xs = s * K;
+                for (int g = 0; g < hp; g += G * FU) {
+                    int o0 = g * K, o1 = o0 + K, o2 = o1 + K, o3 = o2 + K, o4 = o3 + K;
+                    int o5 = o4 + K, o6 = o5 + K, o7 = o6 + K, o8 = o7 + K, o9 = o8 + K;
+                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
+                    FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
+                    FloatVector a6 = FloatVector.zero(F), a7 = FloatVector.zero(F), a8 = FloatVector.zero(F);
+                    FloatVector a9 = FloatVector.zero(F);
+                    for (int q = q0; q < q1; q++) {
+                        int p = steps[q] << 3;
+                        FloatVector u = FloatVector.fromArray(F, x, xs + p);
+                        a0 = FloatVector.fromArray(F, w, o0 + p).fma(u, a0);
+                        a1 = FloatVector.fromArray(F, w, o1 + p).fma(u, a1);
+                        a2 = FloatVector.fromArray(F, w, o2 + p).fma(u, a2);
+                        a3 = FloatVector.fromArray(F, w, o3 + p).fma(u, a3);
+                        a4 = FloatVector.fromArray(F, w, o4 + p).fma(u, a4);
+                        a5 = FloatVector.fromArray(F, w, o5 + p).fma(u, a5);
+                        a6 = FloatVector.fromArray(F, w, o6 + p).fma(u, a6);
+                        a7 = FloatVector.fromArray(F, w, o7 + p).fma(u, a7);
+                        a8 = FloatVector.fromArray(F, w, o8 + p).fma(u, a8);
+                        a9 = FloatVector.fromArray(F, w, o9 + p).fma(u, a9);
+                    }
+                    a0.intoArray(t, 0);
+                    a1.intoArray(t, LANES);
+                    a2.intoArray(t, 2 * LANES);
+                    a3.intoArray(t, 3 * LANES);
+                    a4.intoArray(t, 4 * LANES);
+                    a5.intoArray(t, 5 * LANES);
+                    a6.intoArray(t, 6 * LANES);
+                    a7.intoArray(t, 7 * LANES);
+                    a8.intoArray(t, 8 * LANES);
+                    a9.intoArray(t, 9 * LANES);
+                    for (int r = 0; r < G * FU; r++) {
+                        float br = g + r < h ? bias1[g + r] : 0f;
+                        Z1[g + r][s] = br + sum8(t, r * LANES);
+                    }
                 }
             }
         }
 
         /**
-         * dW1[r, p] += dZ1[r][s]·X[s, p] for the non-zero X[s, p] only, rows in order: each element is the dense
-         * path's chain over the rows, less its zero terms. The sums are kept turned round (p·hu + r), so one
-         * pixel's update is two vector multiply-adds; {@link #endChunk} turns them back.
+         * {@link #backward} over each strip's listed rows only: a row whose sixteen pixels there are all zero adds
+         * exactly nothing to dW1[·, strip], so skipping it keeps the dense path's bits.
          */
-        private void sparseBackward(int[] order, int from, int S) {
-            float scale = runScale;
-            float[] d = dzRow, acc = dW1t;
-            short[] idx = nzIdx;
-            byte[] val = nzVal;
-            for (int s = 0; s < S; s++) {
-                for (int r = 0; r < h; r++) {
-                    d[r] = dZ1[r][s];
+        private void sparseBackward(ChunkPartials out, int S) {
+            float[] dz = dZ1t;
+            for (int r = 0; r < h; r++) {
+                float[] d = dZ1[r];
+                for (int s = 0; s < S; s++) {
+                    dz[s * hp + r] = d[s];
                 }
-                int base = 9 * order[from + s];
-                for (int g = 0; g < hu; g += SU) {
-                    FloatVector d0 = FloatVector.fromArray(F, d, g), d1 = FloatVector.fromArray(F, d, g + LANES);
-                    for (int q = nzStart[base], end = nzStart[base + 8]; q < end; q++) {
-                        int o = idx[q] * hu + g;
-                        FloatVector x = FloatVector.broadcast(F, (val[q] & 0xFF) * scale);
-                        d0.fma(x, FloatVector.fromArray(F, acc, o)).intoArray(acc, o);
-                        d1.fma(x, FloatVector.fromArray(F, acc, o + LANES)).intoArray(acc, o + LANES);
+            }
+            for (int strip = 0; strip < STRIPS; strip++) {
+                int p = strip * 2 * LANES, rows = stripCount[strip], at = strip * BLOCK;
+                for (int u = 0; rows > 0 && u < hp; u += G) {
+                    float[] r0 = out.dW1[u], r1 = out.dW1[u + 1], r2 = out.dW1[u + 2];
+                    float[] r3 = out.dW1[u + 3], r4 = out.dW1[u + 4];
+                    FloatVector g0 = FloatVector.fromArray(F, r0, p), h0 = FloatVector.fromArray(F, r0, p + LANES);
+                    FloatVector g1 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
+                    FloatVector g2 = FloatVector.fromArray(F, r2, p), h2 = FloatVector.fromArray(F, r2, p + LANES);
+                    FloatVector g3 = FloatVector.fromArray(F, r3, p), h3 = FloatVector.fromArray(F, r3, p + LANES);
+                    FloatVector g4 = FloatVector.fromArray(F, r4, p), h4 = FloatVector.fromArray(F, r4, p + LANES);
+                    for (int i = 0; i < rows; i++) {
+                        int s = stripRows[at + i], e = s * hp + u, xs = s * K + p;
+                        FloatVector x = FloatVector.fromArray(F, X, xs), z = FloatVector.fromArray(F, X, xs + LANES);
+                        FloatVector d = FloatVector.broadcast(F, dz[e]);
+                        g0 = d.fma(x, g0);
+                        h0 = d.fma(z, h0);
+                        d = FloatVector.broadcast(F, dz[e + 1]);
+                        g1 = d.fma(x, g1);
+                        h1 = d.fma(z, h1);
+                        d = FloatVector.broadcast(F, dz[e + 2]);
+                        g2 = d.fma(x, g2);
+                        h2 = d.fma(z, h2);
+                        d = FloatVector.broadcast(F, dz[e + 3]);
+                        g3 = d.fma(x, g3);
+                        h3 = d.fma(z, h3);
+                        d = FloatVector.broadcast(F, dz[e + 4]);
+                        g4 = d.fma(x, g4);
+                        h4 = d.fma(z, h4);
                     }
+                    g0.intoArray(r0, p);
+                    h0.intoArray(r0, p + LANES);
+                    g1.intoArray(r1, p);
+                    h1.intoArray(r1, p + LANES);
+                    g2.intoArray(r2, p);
+                    h2.intoArray(r2, p + LANES);
+                    g3.intoArray(r3, p);
+                    h3.intoArray(r3, p + LANES);
+                    g4.intoArray(r4, p);
+                    h4.intoArray(r4, p + LANES);
                 }
             }
         }

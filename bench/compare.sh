@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
-# Side by side, on this machine and in one session: the article's NumPy code, the hand-written NumPy
-# mini-batch reference, and Sinapse's `bench`, all on the same 42,000-row Kaggle-layout CSV built from
-# Fashion-MNIST. Run by hand (not in CI); takes a few minutes. Prints the timings and their ratios.
+# Every speed anchor side by side, on this machine and in one session, with its ratio:
+#   - the article's network, full batch, against the article's NumPy code (seed_numpy.py), on MNIST 42k (the
+#     bundled 8,000 digits repeated to 42,000 rows, so the sparsity is MNIST's) and on Fashion-MNIST 42k;
+#   - the article's network, batch 32, against the NumPy mini-batch trainer (numpy_minibatch.py), on both;
+#   - wide-dropout (784-128-64-10, ReLU, dropout 0.2, Adam, batch 64) against numpy_wide.py on Fashion 42k;
+#   - Sinapse on 1 and on THREADS threads for the full batch and for wide-dropout (the threads' pay-off);
+#   - the peak heap of every Sinapse run, which runs under -Xmx300m.
+# Run by hand (not in CI); takes several minutes.
 #
-#   bench/compare.sh                 # builds apps/target/sinapse.jar if missing
-#   SINAPSE="java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # one command instead of both kernels
-#   ITERATIONS=500 EPOCHS=10 THREADS=2 bench/compare.sh
+#   bench/compare.sh                                     # builds apps/target/sinapse.jar if missing
+#   ITERATIONS=100 EPOCHS=4 WIDE_EPOCHS=2 bench/compare.sh   # a shorter run
+#   SINAPSE="env SINAPSE_VECTOR=off java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # the plain kernels
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-reference="$here/../../shared/reference"
+reference="${REFERENCE:-$here/../../shared/reference}"
 iterations="${ITERATIONS:-500}"   # full-batch iterations, as in the article
-epochs="${EPOCHS:-10}"            # mini-batch epochs
+epochs="${EPOCHS:-10}"            # mini-batch epochs of the article's network
+wide_epochs="${WIDE_EPOCHS:-3}"   # wide-dropout epochs (numpy_wide.py's default)
 threads="${THREADS:-$(nproc)}"
 py=/usr/bin/python3               # Debian's python, where python3-numpy and python3-pandas install
 
-if [ ! -f "$reference/seed_numpy.py" ] || [ ! -f "$reference/numpy_minibatch.py" ]; then
-    echo "compare.sh: the NumPy references are missing: expected $reference/seed_numpy.py and numpy_minibatch.py" >&2
-    echo "            (they live in the shared folder beside the repository: ../shared/reference/)" >&2
-    exit 2
-fi
+for f in seed_numpy.py numpy_minibatch.py numpy_wide.py common.py; do
+    if [ ! -f "$reference/$f" ]; then
+        echo "compare.sh: the NumPy references are missing: expected $reference/$f" >&2
+        echo "            (they live in the shared folder beside the repository, ../shared/reference/, or set REFERENCE)" >&2
+        exit 2
+    fi
+done
 
 idx=/usr/share/datasets/fashion-mnist
 if [ ! -f "$idx/train-images-idx3-ubyte.gz" ] || ! "$py" -c 'import numpy, pandas' 2>/dev/null; then
@@ -32,16 +40,23 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-csv="$work/fashion-42k.csv"
-echo "== building $csv (the first 42,000 Fashion-MNIST training images, Kaggle layout: label,pixel0..pixel783)"
-"$py" - "$idx" "$csv" <<'PY'
+mnist="$work/mnist-42k.csv"
+fashion="$work/fashion-42k.csv"
+echo "== building the two 42,000-row Kaggle-layout CSVs (label,pixel0..pixel783)"
+"$py" - "$idx" "$repo/apps/src/main/resources/dev/sinapse/apps/data/mnist-8k.csv.gz" "$mnist" "$fashion" <<'PY'
 import gzip, sys, numpy as np
-src, out = sys.argv[1], sys.argv[2]
+src, digits, mnist, fashion = sys.argv[1:5]
+header = 'label,' + ','.join('pixel%d' % i for i in range(784)) + '\n'
+def write(path, y, X):
+    with open(path, 'w') as f:
+        f.write(header)
+        np.savetxt(f, np.column_stack([y, X]).astype(np.int64), fmt='%d', delimiter=',')
+D = np.loadtxt(gzip.open(digits), delimiter=',', skiprows=1, dtype=np.int64)
+D = np.tile(D, (42000 // len(D) + 1, 1))[:42000]   # MNIST's own sparsity (81% zeros), 42,000 rows
+write(mnist, D[:, 0], D[:, 1:])
 X = np.frombuffer(gzip.open(src + '/train-images-idx3-ubyte.gz').read(), np.uint8, offset=16).reshape(-1, 784)[:42000]
 y = np.frombuffer(gzip.open(src + '/train-labels-idx1-ubyte.gz').read(), np.uint8, offset=8)[:42000]
-with open(out, 'w') as f:
-    f.write('label,' + ','.join('pixel%d' % i for i in range(784)) + '\n')
-    np.savetxt(f, np.column_stack([y, X]).astype(np.int64), fmt='%d', delimiter=',')
+write(fashion, y, X)
 PY
 
 jar="$repo/apps/target/sinapse.jar"
@@ -49,53 +64,61 @@ if [ -z "${SINAPSE:-}" ] && [ ! -f "$jar" ]; then
     echo "== building $jar"
     (cd "$repo" && ./mvnw -B -ntp -q package -DskipTests)
 fi
-# -Xmx300m: the runs themselves show that training on 42,000 rows fits in 300 MB of heap. Both kernels by default:
-# plain kernels (SINAPSE_VECTOR=off), and the Vector API ones (what `java -jar` runs by default).
-if [ -n "${SINAPSE:-}" ]; then
-    kernels=("$SINAPSE")
-else
-    kernels=("env SINAPSE_VECTOR=off java -Xmx300m -jar $jar" "java -Xmx300m -jar $jar")
-fi
+# -Xmx300m: the runs themselves show that training on 42,000 rows fits in 300 MB of heap
+sinapse="${SINAPSE:-java -Xmx300m -jar $jar}"
 
 value() { # value KEY LINE -> the number after KEY=
     echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1
 }
+rows=()   # "workload|reference value|reference unit|sinapse value|sinapse unit|lower is better|heap|kernel|extra"
+bench() { # bench LABEL ARGS... -> the last line of `sinapse bench`
+    local label="$1" out
+    shift
+    out="$($sinapse bench "$@" 2>"$work/bench.err" | tail -1)" || true
+    if [[ "$out" != bench:* ]]; then
+        echo "compare.sh: sinapse bench $* failed:" >&2
+        cat "$work/bench.err" >&2
+        exit 1
+    fi
+    echo "   $label: $out" >&2
+    echo "$out"
+}
 
-echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(java -version 2>&1 | head -1)"
-echo "== NumPy, the article's code: $iterations full-batch iterations"
-np_full="$("$py" "$reference/seed_numpy.py" "$csv" "$iterations" | tail -1)"
-echo "$np_full"
-echo "== NumPy mini-batch reference: batch 32, $epochs epochs"
-np_mini="$("$py" "$reference/numpy_minibatch.py" "$csv" 32 "$epochs" | tail -1)"
-echo "$np_mini"
-
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(java -version 2>&1 | head -1); Sinapse: $sinapse"
 warm=20
-results=()
-for cmd in "${kernels[@]}"; do
-    echo "== Sinapse bench ($cmd): full batch, $warm warm-up + $((iterations - warm)) timed iterations ($iterations steps in all), $threads threads"
-    out="$($cmd bench --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads "$threads" 2>/dev/null)"
-    echo "$out"
-    s_full="$(echo "$out" | tail -1)"
-    echo "== Sinapse bench ($cmd): batch 32, 2 warm-up + $((epochs - 2)) timed epochs, $threads threads"
-    out="$($cmd bench --data "$csv" --batch-size 32 --warmup 2 --iterations "$((epochs - 2))" --threads "$threads" 2>/dev/null)"
-    echo "$out"
-    s_mini="$(echo "$out" | tail -1)"
-    results+=("$(value kernel "$s_full") $(value ms_per_iter "$s_full") $(value samples_per_s "$s_mini") $(value load_s "$s_full") $(value dev_acc "$s_full") $(value dev_acc "$s_mini") $(value peak_heap_mb "$s_full") $(value peak_heap_mb "$s_mini")")
+for data in mnist fashion; do
+    csv="$work/$data-42k.csv"
+    echo "== $data 42k: NumPy, the article's code, $iterations full-batch iterations"
+    np_full="$("$py" "$reference/seed_numpy.py" "$csv" "$iterations" | tail -1)"
+    echo "   $np_full"
+    echo "== $data 42k: NumPy mini-batch reference, batch 32, $epochs epochs"
+    np_mini="$("$py" "$reference/numpy_minibatch.py" "$csv" 32 "$epochs" | tail -1)"
+    echo "   $np_mini"
+    echo "== $data 42k: Sinapse, the article's network, full batch on 1 and $threads threads, batch 32 on $threads"
+    one="$(bench "full batch, 1 thread" --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads 1)"
+    all="$(bench "full batch, $threads threads" --data "$csv" --batch-size 0 --warmup "$warm" --iterations "$((iterations - warm))" --threads "$threads")"
+    mini="$(bench "batch 32, $threads threads" --data "$csv" --batch-size 32 --warmup 2 --iterations "$((epochs - 2))" --threads "$threads")"
+    rows+=("article full batch, $data 42k|$(value ms_per_iter "$np_full")|ms/iteration|$(value ms_per_iter "$all")|ms/iteration|1|$(value peak_heap_mb "$all")|$(value kernel "$all")|1 thread $(value ms_per_iter "$one") ms: $threads threads are $("$py" -c "print(f'{$(value ms_per_iter "$one")/$(value ms_per_iter "$all"):.2f}')")x one")
+    rows+=("article batch 32, $data 42k|$(value median_epoch_samples_per_s "$np_mini")|samples/s|$(value samples_per_s "$mini")|samples/s|0|$(value peak_heap_mb "$mini")|$(value kernel "$mini")|dev accuracy NumPy $(value dev_acc "$np_mini"), Sinapse $(value dev_acc "$mini")")
 done
 
+echo "== fashion 42k: numpy_wide.py (784-128-64-10, dropout 0.2, Adam, batch 64), $wide_epochs epochs"
+np_wide="$("$py" "$reference/numpy_wide.py" "$fashion" "$wide_epochs" 64 | tail -1)"
+echo "   $np_wide"
+echo "== fashion 42k: Sinapse wide-dropout on 1 and $threads threads"
+wide_cfg="$repo/apps/configs/wide-dropout.textproto"
+w1="$(bench "wide-dropout, 1 thread" --config "$wide_cfg" --data "$fashion" --warmup 1 --iterations "$((wide_epochs - 1))" --threads 1)"
+wn="$(bench "wide-dropout, $threads threads" --config "$wide_cfg" --data "$fashion" --warmup 1 --iterations "$((wide_epochs - 1))" --threads "$threads")"
+rows+=("wide-dropout batch 64, fashion 42k|$(value samples_per_s "$np_wide")|samples/s|$(value samples_per_s "$wn")|samples/s|0|$(value peak_heap_mb "$wn")|$(value kernel "$wn")|1 thread $(value samples_per_s "$w1") samples/s: $threads threads are $("$py" -c "print(f'{$(value samples_per_s "$wn")/$(value samples_per_s "$w1"):.2f}')")x one")
+
 echo
-echo "== side by side (same machine, same session, same file)"
-"$py" - "$(value ms_per_iter "$np_full")" "$(value median_epoch_samples_per_s "$np_mini")" "$(value load_s "$np_full")" \
-    "$(value dev_acc "$np_full")" "$(value dev_acc "$np_mini")" "${results[@]}" <<'PY'
+echo "== side by side (same machine, same session, same files; Sinapse on $threads threads)"
+"$py" - "${rows[@]}" <<'PY'
 import sys
-np_ms, np_sps, np_load = map(float, sys.argv[1:4])
-np_acc_full, np_acc_mini = sys.argv[4:6]
-print(f"NumPy        full batch {np_ms:7.1f} ms/iteration   batch 32 {np_sps:9.0f} samples/s   pandas load {np_load:.2f} s"
-      f"   dev accuracy {np_acc_full} / {np_acc_mini}")
-for r in sys.argv[6:]:
-    kernel, ms, sps, load, acc_full, acc_mini, heap_full, heap_mini = r.split()
-    ms, sps, load = float(ms), float(sps), float(load)
-    print(f"Sinapse {kernel:>12}: full batch {ms:6.2f} ms ({np_ms / ms:4.1f}x faster)   batch 32 {sps:9.0f} samples/s"
-          f" ({sps / np_sps:4.1f}x)   load {load:.2f} s   dev accuracy {acc_full} / {acc_mini}"
-          f"   peak heap {heap_full} / {heap_mini} MB")
+print(f"{'workload':38} {'reference':>22} {'Sinapse':>22} {'ratio':>7}  {'heap':>7}  kernel, notes")
+for r in sys.argv[1:]:
+    name, ref, unit, mine, unit2, lower, heap, kernel, extra = r.split('|')
+    ref, mine = float(ref), float(mine)
+    ratio = ref / mine if lower == '1' else mine / ref
+    print(f"{name:38} {ref:>12.1f} {unit:>9} {mine:>12.1f} {unit2:>9} {ratio:6.2f}x  {heap:>4} MB  {kernel}; {extra}")
 PY

@@ -1,8 +1,9 @@
 package dev.sinapse.api;
 
 /**
- * Labelled (or unlabelled) rows of features 0..255, read a row at a time ({@link #pixel}) or as a float batch
- * ({@link #batch}). Rows are numbered 0..size − 1; an {@code order} is an array of such row numbers (a shuffle).
+ * Labelled (or unlabelled) rows of features, read as a float batch ({@link #batch}), and, for pixels 0..255, a value
+ * at a time ({@link #pixel}). Rows are numbered 0..size − 1; an {@code order} is an array of such row numbers (a
+ * shuffle).
  */
 public interface Dataset {
     /** Where the rows came from (a file name), for messages and provenance. */
@@ -16,7 +17,15 @@ public interface Dataset {
 
     int label(int row);
 
-    /** The raw value 0..255 of feature j of row i. */
+    /**
+     * Whether the rows are pixels 0..255 that {@link #pixel} gives exactly (a kernel may then keep them as bytes);
+     * false for rows of floats (a table), which only {@link #batch} reads.
+     */
+    default boolean bytes() {
+        return true;
+    }
+
+    /** The raw value 0..255 of feature j of row i; only when {@link #bytes()}. */
     int pixel(int row, int j);
 
     /** A view of the rows {@code rows} (indices into this dataset), in that order. */
@@ -26,8 +35,8 @@ public interface Dataset {
     Dataset slice(int from, int to);
 
     /**
-     * The rows order[from..to) as floats, each pixel times {@code scale}: an (to − from) × features batch, with
-     * X[r − from, j] = pixel(order[r], j) · scale.
+     * The rows order[from..to) as floats, each value times {@code scale}: an (to − from) × features batch, with
+     * X[r − from, j] = pixel(order[r], j) · scale for pixels, and the row's preprocessed value · scale for a table.
      */
     Matrix batch(int[] order, int from, int to, float scale);
 

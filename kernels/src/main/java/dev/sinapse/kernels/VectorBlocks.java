@@ -77,6 +77,9 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     // the training pixels, K bytes a row in the training order, and their labels, built once per dataset
     private Dataset rowsOf;
     private byte[] pixels;
+    // or, for rows of floats (a table), their values times the scale they were made with, K a row
+    private float[] values;
+    private float floatScale;
     /**
      * For mostly blank data: row v's eight-pixel steps that hold a non-zero pixel, ascending, are
      * steps[stepStart[v] .. stepStart[v + 1]); null for dense data.
@@ -129,7 +132,11 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
 
     @Override
     public void prepare(Dataset train, float scale) {
-        byteRows(train);
+        if (train.bytes()) {
+            byteRows(train);
+        } else {
+            floatRows(train, scale);
+        }
         runScale = scale;
         float[] w1 = net.W1().value().data();
         if (n == K && h == hp) {
@@ -160,9 +167,39 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             ys[i] = train.label(i);
         }
         pixels = px;
+        values = null;
         labels = ys;
         rowsOf = train;
         stepLists(train.size());
+    }
+
+    /**
+     * Rows of floats (a table): their values as {@link Dataset#batch} gives them, times scale, in rows of
+     * {@value FusedMlpKernel#K} floats, zero past n; a block then copies its rows instead of converting bytes.
+     */
+    private void floatRows(Dataset train, float scale) {
+        if (rowsOf == train && floatScale == scale) {
+            return;
+        }
+        int size = train.size();
+        float[] xs = new float[size * K];
+        int[] ys = new int[size];
+        int[] natural = train.naturalOrder();
+        for (int from = 0; from < size; from += 1024) {
+            int to = Math.min(size, from + 1024);
+            float[] x = train.batch(natural, from, to, scale).data();
+            for (int i = from; i < to; i++) {
+                System.arraycopy(x, (i - from) * n, xs, i * K, n);
+                ys[i] = train.label(i);
+            }
+        }
+        pixels = null;
+        steps = null;
+        stepStart = null;
+        values = xs;
+        floatScale = scale;
+        labels = ys;
+        rowsOf = train;
     }
 
     /** The non-zero steps of each row, when zeros are the rule (else null: the dense loops run). */
@@ -228,6 +265,15 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                 return;
             }
             float scale = runScale;
+            if (values != null) {
+                for (int s = 0; s < S; s++) {
+                    int v = order[from + s];
+                    System.arraycopy(values, v * K, X, s * K, K);
+                    y[s] = labels[v];
+                }
+                finish(S, invM, out);
+                return;
+            }
             // shuffled mini-batches read rows all over the training set: asking for all of the block's cache lines
             // at once lets the misses overlap, where the conversion below would wait for them one row at a time
             int sum = 0;
@@ -249,9 +295,14 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                 }
                 y[s] = labels[v];
             }
+            finish(S, invM, out);
+        }
+
+        /** Forward, tail and backward of the block's S rows, once they are in X and y. */
+        private void finish(int S, float invM, ChunkPartials out) {
             // the rows that fill the last forward group: zeros
             int padded = (S + FR - 1) / FR * FR;
-            Arrays.fill(x, S * K, padded * K, 0f);
+            Arrays.fill(X, S * K, padded * K, 0f);
             forward(S);
             tail.run(net.W2().value().data(), net.b2().value().data(), Z1, A1, dZ1, y, S, invM, out);
             backward(out, S);

@@ -177,6 +177,33 @@ class FusedMlpKernelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fused", "fused-vector"})
+    void rowsOfFloatsATableMatchTheLayerByLayerKernel(String kernel) {
+        // a table's values are floats of any sign and size, which the vector blocks cannot keep as bytes: 13 inputs,
+        // 3 classes, 150 rows (vector: blocks of 64, 64 and 22), shuffled mini-batches of 40
+        TestNet e = TestNet.article().withInputs(13).withHidden(12).withClasses(3);
+        Rng rng = new Rng(21);
+        float[] values = new float[150 * 13];
+        int[] labels = new int[150];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (rng.nextFloat() - 0.5f) * 40f;
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 3;
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int j = 0; j < 13; j++) {
+            names.add("f" + j);
+        }
+        Dataset train = new dev.sinapse.io.data.TableDataset("table", names, values, labels, java.util.List.of());
+        assertThat(train.bytes()).isFalse();
+        compareWithLayerByLayer(kernel, e, train, train.naturalOrder(), 0, 150, 2);
+        int[] order = train.naturalOrder();
+        new Rng(4).shuffle(order);
+        compareWithLayerByLayer(kernel, e, train, order, 40, 80, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "fused-vector"})
     void twelveHiddenUnitsMatchTheLayerByLayerKernel(String kernel) {
         // the vector blocks pad W1 with 8 zero rows to 20 units; 100 inputs; 70 rows = a block of 64 and one of 6
         TestNet e = TestNet.article().withInputs(100).withHidden(12);

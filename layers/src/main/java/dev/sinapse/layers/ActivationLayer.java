@@ -23,6 +23,12 @@ public final class ActivationLayer implements Elementwise, SameSize {
         return id;
     }
 
+    /** One evaluation of f per value, counted as one FLOP whatever f costs (relu a compare, tanh an exp or two). */
+    @Override
+    public long forwardFlopsPerSample() {
+        return outputSize();
+    }
+
     @Override
     public Activation activation() {
         return f;

@@ -56,6 +56,15 @@ final class BatchNorm implements SameSize {
         return List.of(gamma, beta);
     }
 
+    /**
+     * Inference, with the running statistics: (x − μ)·invStd·γ + β, four per value (the per-feature invStd is not
+     * counted per sample).
+     */
+    @Override
+    public long forwardFlopsPerSample() {
+        return 4L * outputSize();
+    }
+
     @Override
     public Matrix forward(Matrix X, Pass pass) {
         Inputs.requireWidth(this, "batch_norm", X);

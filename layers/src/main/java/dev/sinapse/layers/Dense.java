@@ -44,6 +44,12 @@ final class Dense implements Affine {
         return W.value().rows();
     }
 
+    /** X·Wᵀ: nIn multiply-adds (two FLOPs each) per output, then the bias: 2·nIn·nOut + nOut. */
+    @Override
+    public long forwardFlopsPerSample() {
+        return 2L * inputSize() * outputSize() + outputSize();
+    }
+
     @Override
     public List<Param> params() {
         return List.of(W, b);
@@ -97,7 +103,8 @@ final class Dense implements Affine {
 
         @Override
         public String help() {
-            return "fully connected, Z = X·Wᵀ + b; options: units (required, positive), init (default he), bias_init (default zeros)";
+            return "fully connected, Z = X·Wᵀ + b; options: units (required, positive), init (default he), bias_init (default zeros),"
+                    + " activation (an activation key such as relu, added as a layer '<name>.<key>' after this one)";
         }
     }
 }

@@ -31,6 +31,12 @@ final class Dropout implements SameSize {
         return id;
     }
 
+    /** None: a summary counts the inference forward, where dropout passes X through. */
+    @Override
+    public long forwardFlopsPerSample() {
+        return 0;
+    }
+
     @Override
     public Matrix forward(Matrix X, Pass pass) {
         Inputs.requireWidth(this, "dropout", X);

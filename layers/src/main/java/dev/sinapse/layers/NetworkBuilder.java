@@ -1,5 +1,6 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.Affine;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerContext;
 import dev.sinapse.api.LayerSpec;
@@ -15,7 +16,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Turns layer entries into a {@link Network} through the registries; initial values come from {@code rng} in layer order. */
+/**
+ * Turns layer entries into a {@link Network} through the registries; initial values come from {@code rng} in layer order.
+ *
+ * <p>An affine layer (such as {@code dense}) may take an {@code activation} option, Keras' habit: the entry then
+ * becomes two layers, the affine one under the entry's name and the activation after it under
+ * {@code "<name>.<activation key>"} ("hidden.relu"). That is the same network as writing the two entries, with the
+ * same parameter names ("hidden.W", "hidden.b"; an activation has none) and the same initial values, so the fused
+ * kernels recognise it as they do the two entries.
+ */
 public final class NetworkBuilder {
     private final Registries registries;
 
@@ -46,9 +55,15 @@ public final class NetworkBuilder {
             }
             Options options = new Options("layer '" + name + "' (" + type + ")", s.options());
             Layer layer;
+            Layer activation = null;
             if (registries.layers().find(type).isPresent()) {
+                // read only when written, so that the known options listed for a layer without it stay its own
+                String act = options.asMap().containsKey(ACTIVATION) ? options.getString(ACTIVATION, null) : null;
                 layer = registries.layers().entries().get(type)
                         .create(new LayerContext(name, size, options, rng, registries.initializers()));
+                if (act != null) {
+                    activation = activationAfter(layer, act, options, where);
+                }
             } else if (registries.activations().find(type).isPresent()) {
                 layer = new ActivationLayer(name, size, registries.activations().entries().get(type).create(options));
             } else {
@@ -66,7 +81,31 @@ public final class NetworkBuilder {
                 throw new SinapseException("layer '" + name + "' (" + type + "): output size must be positive, got " + size);
             }
             layers.add(layer);
+            if (activation != null) {
+                if (!names.add(activation.name())) {
+                    throw new SinapseException(where + ": layer name '" + activation.name() + "' (the activation of '"
+                            + name + "') is used twice");
+                }
+                layers.add(activation);
+            }
         }
         return new Network(inputSize, layers);
+    }
+
+    /** The layer option that appends an activation layer to an affine layer. */
+    public static final String ACTIVATION = "activation";
+
+    /** The activation layer an affine {@code layer}'s {@code activation} option asks for, named "<layer>.<key>". */
+    private ActivationLayer activationAfter(Layer layer, String key, Options options, String where) {
+        if (!(layer instanceof Affine)) {
+            throw options.error(ACTIVATION, "is for affine layers such as dense; add the activation as a layer of its own");
+        }
+        if (registries.activations().find(key).isEmpty()) {
+            throw Registry.unknown(key, where + ".options." + ACTIVATION, registries.activations().entries().keySet());
+        }
+        // the activation's own options cannot be written here: an activation that needs them is a layer entry of its own
+        Options none = Options.empty("activation '" + key + "' of layer '" + layer.name() + "'");
+        return new ActivationLayer(layer.name() + "." + key, layer.outputSize(),
+                registries.activations().entries().get(key).create(none));
     }
 }

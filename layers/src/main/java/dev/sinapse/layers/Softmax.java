@@ -27,6 +27,12 @@ final class Softmax implements SoftmaxOutput, SameSize {
         return id;
     }
 
+    /** Per value: a compare for the max, a subtraction, an exp, an addition to the sum and a division: 5·n. */
+    @Override
+    public long forwardFlopsPerSample() {
+        return 5L * outputSize();
+    }
+
     @Override
     public Matrix forward(Matrix Z, Pass pass) {
         Inputs.requireWidth(this, "softmax", Z);

@@ -9,7 +9,7 @@ import dev.sinapse.apps.report.Charts;
 import dev.sinapse.apps.report.ConfusionMatrix;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.config.Json;
-import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.RowBatches;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
 import java.io.PrintWriter;
@@ -107,7 +107,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     static Result evaluate(TrainedModel model, Path data) {
         Tally tally = new Tally(model);
         long row = 0;
-        try (KaggleCsv.Batches batches = model.open(data)) {
+        try (RowBatches batches = model.open(data)) {
             if (!batches.hasLabels()) {
                 throw new SinapseException(data + " line 1: the header has no '" + model.labelColumn()
                         + "' column; evaluate needs labels (for an unlabelled file such as test.csv, use predict)");
@@ -192,6 +192,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 cm.total(), rows.split() == null ? " rows" : rows.how());
         out.printf(Locale.ROOT, "loss      %.6f (%s)%n", r.loss(), model.checkpoint().getConfig().getLoss().getType());
         out.printf(Locale.ROOT, "accuracy  %.4f (%d of %d right)%n", cm.accuracy(), cm.correct(), cm.total());
+        if (!model.classNames().isEmpty()) {
+            List<String> legend = new ArrayList<>();
+            for (int k = 0; k < K; k++) {
+                legend.add(k + " = " + model.className(k));
+            }
+            out.println("classes   " + String.join(", ", legend));
+        }
         out.println();
 
         int w = Math.max(5, Long.toString(cm.total()).length() + 1);
@@ -236,8 +243,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 row.add(cm.count(t, p));
             }
             matrix.add(row);
-            classes.add(Json.object("class", t, "precision", cm.precision(t), "recall", cm.recall(t), "f1", cm.f1(t),
-                    "support", cm.support(t)));
+            Map<String, Object> c = Json.object("class", t, "precision", cm.precision(t), "recall", cm.recall(t), "f1", cm.f1(t),
+                    "support", cm.support(t));
+            if (!model.classNames().isEmpty()) {
+                c.put("name", model.className(t));
+            }
+            classes.add(c);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("checkpoint", model.file().toString());

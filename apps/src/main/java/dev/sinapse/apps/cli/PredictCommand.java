@@ -3,7 +3,7 @@ package dev.sinapse.apps.cli;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.apps.inference.TrainedModel;
-import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.RowBatches;
 import dev.sinapse.io.files.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
  * {@code --output -} (or {@code /dev/stdout}) streams the rows to standard output and the summary line to standard
  * error; a pipe or a device is written to directly, as AtomicFiles describes.
  */
-@Command(name = "predict", description = "Write a Kaggle submission (ImageId,Label) for a CSV of digits, labelled or not.")
+@Command(name = "predict", description = "Write a Kaggle submission (ImageId,Label) for a CSV of digits, labelled or not; for a table model, Id and the label column, with the class names training read.")
 public final class PredictCommand implements Callable<Integer> {
     static final String HEADER = "ImageId,Label";
+    /** The id column of a table model's predictions, counting rows from 1 in input order as ImageId does. */
+    static final String TABLE_ID = "Id";
     /** The --output that means standard output. */
     static final String STDOUT = "-";
 
@@ -83,11 +85,12 @@ public final class PredictCommand implements Callable<Integer> {
     /** Writes the header and a line per input row; returns the number of rows. */
     private long write(TrainedModel model, Writer w) throws IOException {
         long id = 0;
-        try (KaggleCsv.Batches batches = model.open(input)) {
-            w.write(HEADER);
+        try (RowBatches batches = model.open(input)) {
+            // a table's rows are not images: "Id,<label column>", the class written as training read it
+            w.write(model.isTable() ? TABLE_ID + "," + model.labelColumn() : HEADER);
             if (probabilities) {
                 for (int k = 0; k < model.classes(); k++) {
-                    w.write(",p" + k);
+                    w.write(",p" + (model.classNames().isEmpty() ? "" : "_") + model.className(k));
                 }
             }
             w.write('\n');
@@ -97,7 +100,7 @@ public final class PredictCommand implements Callable<Integer> {
                 Matrix P = probabilities ? model.probabilities(A) : null;
                 for (int i = 0; i < batch.size(); i++) {
                     line.setLength(0);
-                    line.append(++id).append(',').append(A.argmaxRow(i));
+                    line.append(++id).append(',').append(model.className(A.argmaxRow(i)));
                     if (P != null) {
                         for (int k = 0; k < P.cols(); k++) {
                             line.append(',').append(String.format(Locale.ROOT, "%.6f", P.get(i, k)));

@@ -6,7 +6,7 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.apps.report.Charts;
 import dev.sinapse.apps.report.DigitArt;
-import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.RowBatches;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +98,11 @@ public final class ShowCommand implements Callable<Integer> {
     /** The requested row as a one-row dataset; reading on to the end only to say how many rows there are. */
     private Dataset find(TrainedModel model) {
         long seen = 0;
-        try (KaggleCsv.Batches batches = model.open(data)) {
+        if (model.isTable()) {
+            throw new SinapseException(model.file() + " reads a table (data.format \"table\"); show draws digits: use"
+                    + " predict or evaluate for this model");
+        }
+        try (RowBatches batches = model.open(data)) {
             for (Dataset b = batches.next(); b != null; b = batches.next()) {
                 if (index < seen + b.size()) {
                     int i = (int) (index - seen);

@@ -12,7 +12,12 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.SoftmaxOutput;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.config.Tables;
 import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.RowBatches;
+import dev.sinapse.io.data.TableCsv;
+import dev.sinapse.io.data.TableDataset;
+import dev.sinapse.io.data.TableTransform;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
 import dev.sinapse.kernels.BatchKernel;
@@ -36,6 +41,8 @@ public final class TrainedModel {
     private final float scale;
     private final BatchKernel kernel;
     private final Compute compute = Compute.serial();
+    /** A table's transform, as training fitted it; null for pixels. */
+    private final TableTransform table;
 
     private TrainedModel(Path file, Checkpoint checkpoint, Network network, Loss loss, BatchKernel kernel) {
         this.file = file;
@@ -46,6 +53,7 @@ public final class TrainedModel {
         // the config's defaults where the file leaves a field out, as training would have filled them
         this.config = ConfigFiles.withDefaults(checkpoint.getConfig());
         this.scale = 1f / config.getData().getPixelScale();
+        this.table = Tables.isTable(config.getData()) ? Tables.transform(checkpoint.getDataTransform(), file.toString()) : null;
     }
 
     /** The model in {@code ckpt}, run by the kernel {@code kernels} chooses for its network, as training does. */
@@ -92,6 +100,22 @@ public final class TrainedModel {
         return network.outputSize();
     }
 
+    /** Whether the model reads a table (data.format "table") rather than pixels. */
+    public boolean isTable() {
+        return table != null;
+    }
+
+    /** How predict and evaluate write class k: its name when the labels were names, else the index itself. */
+    public String className(int k) {
+        List<String> names = table == null ? List.of() : checkpoint.getDataTransform().getClassNamesList();
+        return names.isEmpty() ? Integer.toString(k) : names.get(k);
+    }
+
+    /** The class names by output when the labels were names; empty when they were indices (and for pixels). */
+    public List<String> classNames() {
+        return table == null ? List.of() : checkpoint.getDataTransform().getClassNamesList();
+    }
+
     /** "runs/x/last.ckpt ('article', step 500)": how messages and reports name the model. */
     public String describe() {
         String name = checkpoint.getConfig().getName();
@@ -99,7 +123,33 @@ public final class TrainedModel {
     }
 
     /** Opens {@code data} for reading in batches; a labelled file is one whose header has the label column. */
-    public KaggleCsv.Batches open(Path data) {
+    public RowBatches open(Path data) {
+        if (table != null) {
+            // the features by the names training read, each batch through training's transform
+            RowBatches rows = TableCsv.open(data, Tables.modelSpec(config.getData(), checkpoint.getDataTransform()), BATCH_ROWS);
+            return new RowBatches() {
+                @Override
+                public int features() {
+                    return rows.features();
+                }
+
+                @Override
+                public boolean hasLabels() {
+                    return rows.hasLabels();
+                }
+
+                @Override
+                public Dataset next() {
+                    Dataset d = rows.next();
+                    return d == null ? null : ((TableDataset) d).withTransform(table);
+                }
+
+                @Override
+                public void close() {
+                    rows.close();
+                }
+            };
+        }
         KaggleCsv.Batches b = KaggleCsv.open(data, labelColumn(), BATCH_ROWS);
         if (b.features() != network.inputSize()) {
             b.close();

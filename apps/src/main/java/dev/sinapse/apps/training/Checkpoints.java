@@ -9,6 +9,7 @@ import dev.sinapse.apps.inference.Models;
 import dev.sinapse.io.checkpoint.CheckpointFormat;
 import dev.sinapse.io.checkpoint.Tensors;
 import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.config.Tables;
 import dev.sinapse.io.proto.BestMetric;
 import dev.sinapse.io.proto.Cadence;
 import dev.sinapse.io.proto.Checkpoint;
@@ -58,6 +59,7 @@ public final class Checkpoints {
                 .addRngs(RngState.newBuilder().setName(DROPOUT).setState(s.dropoutRng()))
                 .setKernel(s.kernel())
                 .setProvenance(provenance);
+        Tables.describe(t.trainingSet()).ifPresent(c::setDataTransform);
         for (Layer l : t.network().layers()) {
             State ls = l.state();
             if (!ls.isEmpty()) {

@@ -149,7 +149,13 @@ public final class Trainer {
             throw new SinapseException("training.early_stopping.patience is " + e.getTraining().getEarlyStopping().getPatience()
                     + " but there is no dev set to watch (data.dev_rows is 0)");
         }
-        int classes = maxLabel(split.train(), split.dev()) + 1;
+        int seen = maxLabel(split.train(), split.dev()) + 1;
+        int stated = e.getData().getNumClasses();
+        if (stated > 0 && seen > stated) {
+            throw new SinapseException(split.train().source() + ": label " + (seen - 1) + " (class index), but data.num_classes"
+                    + " is " + stated + " (classes 0.." + (stated - 1) + ")");
+        }
+        int classes = stated > 0 ? stated : seen;
         if (net.outputSize() < classes) {
             throw new SinapseException("network: the last layer gives " + net.outputSize() + " outputs, but "
                     + split.train().source() + " has labels up to " + (classes - 1) + "; give the last dense layer units: "

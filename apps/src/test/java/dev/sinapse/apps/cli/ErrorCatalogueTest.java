@@ -254,8 +254,8 @@ class ErrorCatalogueTest {
     @Test
     void unknownLayerOptionListsTheLayersOptions() throws IOException {
         Path bad = editedConfig("extra-option", t -> t.replaceFirst("\\{ key: \"units\" value: \"10\" },",
-                "{ key: \"units\" value: \"10\" }, { key: \"activation\" value: \"relu\" },"));
-        assertThat(trainWith(bad)).isEqualTo("layer 'hidden' (dense): unknown option 'activation'; known options: bias_init, init, units");
+                "{ key: \"units\" value: \"10\" }, { key: \"dropout\" value: \"0.5\" },"));
+        assertThat(trainWith(bad)).isEqualTo("layer 'hidden' (dense): unknown option 'dropout'; known options: bias_init, init, units");
     }
 
     @Test

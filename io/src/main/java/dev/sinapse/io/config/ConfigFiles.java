@@ -186,7 +186,8 @@ public final class ConfigFiles {
             data.setDevRows(1000);
         }
         if (!data.hasPixelScale()) {
-            data.setPixelScale(255);
+            // a table's values are used as they are (standardize scales them); pixels 0..255 become 0..1
+            data.setPixelScale(isTable(data.getFormat()) ? 1 : 255);
         }
         if (!b.getNetworkBuilder().hasInputSize()) {
             b.getNetworkBuilder().setInputSize(784);
@@ -230,9 +231,42 @@ public final class ConfigFiles {
         return b.build();
     }
 
+    /** data.format values; "" is "pixels". */
+    public static final List<String> FORMATS = List.of("pixels", "table");
+    public static final List<String> STANDARDIZE = List.of("none", "zscore", "minmax");
+    public static final List<String> MISSING = List.of("error", "mean", "zero");
+
+    /** Whether data.format names the table layout. */
+    public static boolean isTable(String format) {
+        return format.equals("table");
+    }
+
+    private static void oneOf(String value, List<String> allowed, String field) {
+        if (!value.isEmpty() && !allowed.contains(value)) {
+            throw new SinapseException(field + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        }
+    }
+
+    /** The table-only fields of data, set on a pixels config: named, since they would do nothing. */
+    private static void tableFields(DataConfig data) {
+        oneOf(data.getFormat(), FORMATS, "data.format");
+        oneOf(data.getStandardize(), STANDARDIZE, "data.standardize");
+        oneOf(data.getMissing(), MISSING, "data.missing");
+        atLeast(data.getNumClasses(), 0, "data.num_classes", "0 (from the data) or a positive integer");
+        if (!isTable(data.getFormat())) {
+            String set = data.getFeatureColumnsCount() > 0 ? "feature_columns" : !data.getStandardize().isEmpty() ? "standardize"
+                    : !data.getMissing().isEmpty() ? "missing" : data.getNumClasses() != 0 ? "num_classes" : null;
+            if (set != null) {
+                throw new SinapseException("data." + set + " is for data.format \"table\"; this config reads pixels"
+                        + " (set data.format: \"table\" to read any numeric CSV)");
+            }
+        }
+    }
+
     /** Checks the values of an experiment with its defaults filled; the first bad one is named. */
     public static void validate(Experiment e) {
         DataConfig data = e.getData();
+        tableFields(data);
         atLeast(data.getDevRows(), 0, "data.dev_rows", "a non-negative integer");
         positive(data.getPixelScale(), "data.pixel_scale");
         if (!Float.isFinite(255 * (1f / data.getPixelScale()))) {

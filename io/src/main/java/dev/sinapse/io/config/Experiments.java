@@ -8,6 +8,7 @@ import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.data.Idx;
 import dev.sinapse.io.data.KaggleCsv;
 import dev.sinapse.io.data.Sha256Input;
+import dev.sinapse.io.data.TableCsv;
 import dev.sinapse.io.proto.DataConfig;
 import dev.sinapse.io.proto.Experiment;
 import java.io.IOException;
@@ -142,13 +143,19 @@ public final class Experiments {
                 throw new IllegalStateException("bundled data missing from the jar: " + BUNDLED_DATA);
             }
             try (Sha256Input in = new Sha256Input(resource, BUNDLED_DATA_NAME)) {
-                all = KaggleCsv.read(in, BUNDLED_DATA_NAME, d.getLabelColumn());
+                all = Tables.isTable(d) ? TableCsv.read(in, BUNDLED_DATA_NAME, Tables.trainingSpec(d))
+                        : KaggleCsv.read(in, BUNDLED_DATA_NAME, d.getLabelColumn());
                 sha256 = in.finish();
             }
         } else {
             Path labels = isIdx(path) ? idxLabels(path, d) : null;
+            if (labels != null && Tables.isTable(d)) {
+                throw new SinapseException(path + ": an IDX images file is pixels; data.format \"table\" reads a CSV");
+            }
             try (Sha256Input in = Sha256Input.open(path)) {
-                all = labels != null ? Idx.read(in, path.toString(), labels) : KaggleCsv.read(in, path.toString(), d.getLabelColumn());
+                all = labels != null ? Idx.read(in, path.toString(), labels)
+                        : Tables.isTable(d) ? TableCsv.read(in, path.toString(), Tables.trainingSpec(d))
+                        : KaggleCsv.read(in, path.toString(), d.getLabelColumn());
                 sha256 = in.finish();
             }
         }
@@ -158,7 +165,8 @@ public final class Experiments {
         int inputs = l.experiment().getNetwork().getInputSize();
         if (all.features() != inputs) {
             throw new SinapseException(all.source() + ": rows have " + all.features()
-                    + " features, but network.input_size is " + inputs);
+                    + " features, but network.input_size is " + inputs + (Tables.isTable(d) ? "; set network.input_size: "
+                    + all.features() : ""));
         }
         return new Data(all, sha256);
     }
@@ -216,7 +224,8 @@ public final class Experiments {
         int[] order = all.naturalOrder();
         new Rng(d.getShuffleSeed()).shuffle(order);
         Dataset shuffled = all.select(order);
-        return new Split(shuffled.slice(dev, shuffled.size()), shuffled.slice(0, dev));
+        // a table's standardisation and fill values are fitted here, on the training rows alone
+        return Tables.fitted(new Split(shuffled.slice(dev, shuffled.size()), shuffled.slice(0, dev)), d);
     }
 
     public static String resourceText(String name) {

@@ -32,7 +32,7 @@ final class CsvRows implements Closeable {
      * digit needs (about 3,000 for 28×28), and little enough memory that a file without line breaks fails at once.
      */
     static final int MAX_LINE = 1 << 20;
-    private static final int NOT_AN_INTEGER = Integer.MIN_VALUE;
+    static final int NOT_AN_INTEGER = Integer.MIN_VALUE;
     private static final Pattern START_LINE = Pattern.compile("\\(startline (\\d+)\\) (.*)", Pattern.DOTALL);
 
     private final String source;
@@ -123,6 +123,26 @@ final class CsvRows implements Closeable {
         return labelIndex >= 0;
     }
 
+    /** The header's column names. */
+    String[] names() {
+        return names.clone();
+    }
+
+    /** The label's column, or −1 for an unlabelled file. */
+    int labelIndex() {
+        return labelIndex;
+    }
+
+    /** The next record, with as many cells as the header (a ragged row is refused with its line); null at the end. */
+    CSVRecord nextRecord() {
+        CSVRecord record = next();
+        if (record != null && record.size() != names.length) {
+            throw new SinapseException(source + " line " + line() + ": expected " + names.length
+                    + " columns, found " + record.size());
+        }
+        return record;
+    }
+
     /**
      * Decodes up to {@code maxRows} rows: row r's pixels go to {@code X[xAt + r·features ...]} and its label to
      * {@code y[yAt + r]} (y is unused for an unlabelled file). Returns the number of rows read, 0 at the end.
@@ -130,11 +150,7 @@ final class CsvRows implements Closeable {
     int read(byte[] X, int xAt, byte[] y, int yAt, int maxRows) {
         int r = 0;
         CSVRecord record;
-        while (r < maxRows && (record = next()) != null) {
-            if (record.size() != names.length) {
-                throw new SinapseException(source + " line " + line() + ": expected " + names.length
-                        + " columns, found " + record.size());
-            }
+        while (r < maxRows && (record = nextRecord()) != null) {
             int x = xAt + r * features;
             for (int c = 0; c < names.length; c++) {
                 String cell = record.get(c);
@@ -160,7 +176,8 @@ final class CsvRows implements Closeable {
         return v;
     }
 
-    private SinapseException cellError(int column, String what) {
+    /** "{@code <source> line N, column C: what}" for a cell of the record just read. */
+    SinapseException cellError(int column, String what) {
         String name = names[column].isEmpty() ? "#" + (column + 1) : Messages.clip(names[column]);
         return new SinapseException(source + " line " + line() + ", column " + name + ": " + what);
     }

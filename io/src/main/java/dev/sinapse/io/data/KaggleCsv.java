@@ -84,7 +84,7 @@ public final class KaggleCsv {
     }
 
     /** A file read a batch of rows at a time; see {@link KaggleCsv#open}. */
-    public static final class Batches implements AutoCloseable {
+    public static final class Batches implements RowBatches {
         private final CsvRows rows;
         private final String source;
         private final int batchRows;
@@ -97,15 +97,18 @@ public final class KaggleCsv {
         }
 
         /** Pixels per row. */
+        @Override
         public int features() {
             return rows.features();
         }
 
+        @Override
         public boolean hasLabels() {
             return rows.labelled();
         }
 
         /** The next rows in file order, at most batchRows of them; null after the last one. */
+        @Override
         public Dataset next() {
             int features = rows.features();
             if ((long) batchRows * features > ByteChunks.MAX_ARRAY) {

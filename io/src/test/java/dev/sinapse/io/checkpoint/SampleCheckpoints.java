@@ -56,6 +56,11 @@ final class SampleCheckpoints {
         c.setProvenance(c.getProvenance().toBuilder()
                 .setInitFrom("/runs/pretrained/best.ckpt")
                 .setInitFromParamsSha256("95d700e4c1c1f0b2b7c1d3f6a8e5b4a2c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4"));
+        // a table's preprocessing (data.format "table"), added after golden-v2 was written
+        c.setDataTransform(dev.sinapse.io.proto.DataTransform.newBuilder()
+                .addFeatureNames("radius").addFeatureNames("area")
+                .addClassNames("benign").addClassNames("malignant")
+                .addFill(0f).addFill(650.5f).addShift(14.1f).addShift(650.5f).addFactor(0.28f).addFactor(0.0028f));
         return c.build();
     }
 

@@ -12,6 +12,12 @@ import java.util.stream.Collectors;
  * in apps; passed to whoever builds from a config.
  */
 public final class Registries {
+    /**
+     * The api's own kinds, by the name messages use for them, in the order they are listed: what apps declares (each
+     * an empty registry when no module contributes), and what a test kit reads from a plug-in's modules alone.
+     */
+    public static final Map<String, Class<?>> API_KINDS = apiKinds();
+
     private final Map<Class<?>, Registry<?>> byType;
 
     private Registries(Map<Class<?>, Registry<?>> byType) {
@@ -51,6 +57,17 @@ public final class Registries {
                     + byType.values().stream().map(Registry::kind).collect(Collectors.joining(", ")));
         }
         return (Registry<T>) r;
+    }
+
+    private static Map<String, Class<?>> apiKinds() {
+        Map<String, Class<?>> kinds = new LinkedHashMap<>();
+        kinds.put("layer", LayerFactory.class);
+        kinds.put("activation", ActivationFactory.class);
+        kinds.put("loss", LossFactory.class);
+        kinds.put("initializer", InitializerFactory.class);
+        kinds.put("optimizer", OptimizerFactory.class);
+        kinds.put("schedule", ScheduleFactory.class);
+        return java.util.Collections.unmodifiableMap(kinds);
     }
 
     /** Every registry, in the order they were declared. */

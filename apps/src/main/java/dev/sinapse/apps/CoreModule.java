@@ -9,14 +9,8 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Types;
-import dev.sinapse.api.ActivationFactory;
-import dev.sinapse.api.InitializerFactory;
-import dev.sinapse.api.LayerFactory;
-import dev.sinapse.api.LossFactory;
-import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
-import dev.sinapse.api.ScheduleFactory;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,12 +22,7 @@ import java.util.Set;
 final class CoreModule extends AbstractModule {
     @Override
     protected void configure() {
-        declare("layer", LayerFactory.class);
-        declare("activation", ActivationFactory.class);
-        declare("loss", LossFactory.class);
-        declare("initializer", InitializerFactory.class);
-        declare("optimizer", OptimizerFactory.class);
-        declare("schedule", ScheduleFactory.class);
+        Registries.API_KINDS.forEach(this::declare);
     }
 
     /** The map of {@code type}s by key, and its registry among the ones {@link #registries} gathers. */

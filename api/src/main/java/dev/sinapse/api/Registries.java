@@ -48,6 +48,11 @@ public final class Registries {
         return new Registries(byType);
     }
 
+    /** The same registries, each with {@code hint} ending its unknown-type messages ({@link Registry#withHint}). */
+    public Registries withHint(String hint) {
+        return from(byType.values().stream().<Registry<?>>map(r -> r.withHint(hint)).toList());
+    }
+
     /** The registry whose entries are {@code type}s; fails, naming the kinds there are, if no module declared it. */
     @SuppressWarnings("unchecked") // from() files each registry under its own type
     public <T> Registry<T> of(Class<T> type) {

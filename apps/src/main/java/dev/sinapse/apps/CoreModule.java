@@ -20,6 +20,13 @@ import java.util.Set;
  * plug-ins, add the entries; a module with a kind of its own adds its registry to the same set (KernelsModule).
  */
 final class CoreModule extends AbstractModule {
+    private final String unknownTypeHint;
+
+    /** {@code unknownTypeHint} ends every unknown-type message: where plug-ins come from ({@link PluginPath#hint()}). */
+    CoreModule(String unknownTypeHint) {
+        this.unknownTypeHint = unknownTypeHint;
+    }
+
     @Override
     protected void configure() {
         Registries.API_KINDS.forEach(this::declare);
@@ -38,6 +45,6 @@ final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     Registries registries(Set<Registry<?>> registries) {
-        return Registries.from(registries);
+        return Registries.from(registries).withHint(unknownTypeHint);
     }
 }

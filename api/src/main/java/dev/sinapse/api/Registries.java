@@ -12,6 +12,12 @@ import java.util.stream.Collectors;
  * in apps; passed to whoever builds from a config.
  */
 public final class Registries {
+    /**
+     * The api's own kinds, by the name messages use for them, in the order they are listed: what apps declares (each
+     * an empty registry when no module contributes), and what a test kit reads from a plug-in's modules alone.
+     */
+    public static final Map<String, Class<?>> API_KINDS = apiKinds();
+
     private final Map<Class<?>, Registry<?>> byType;
 
     private Registries(Map<Class<?>, Registry<?>> byType) {
@@ -42,6 +48,11 @@ public final class Registries {
         return new Registries(byType);
     }
 
+    /** The same registries, each with {@code hint} ending its unknown-type messages ({@link Registry#withHint}). */
+    public Registries withHint(String hint) {
+        return from(byType.values().stream().<Registry<?>>map(r -> r.withHint(hint)).toList());
+    }
+
     /** The registry whose entries are {@code type}s; fails, naming the kinds there are, if no module declared it. */
     @SuppressWarnings("unchecked") // from() files each registry under its own type
     public <T> Registry<T> of(Class<T> type) {
@@ -51,6 +62,17 @@ public final class Registries {
                     + byType.values().stream().map(Registry::kind).collect(Collectors.joining(", ")));
         }
         return (Registry<T>) r;
+    }
+
+    private static Map<String, Class<?>> apiKinds() {
+        Map<String, Class<?>> kinds = new LinkedHashMap<>();
+        kinds.put("layer", LayerFactory.class);
+        kinds.put("activation", ActivationFactory.class);
+        kinds.put("loss", LossFactory.class);
+        kinds.put("initializer", InitializerFactory.class);
+        kinds.put("optimizer", OptimizerFactory.class);
+        kinds.put("schedule", ScheduleFactory.class);
+        return java.util.Collections.unmodifiableMap(kinds);
     }
 
     /** Every registry, in the order they were declared. */

@@ -13,14 +13,32 @@ import java.util.TreeMap;
  * {@link Registries} finds it.
  */
 public final class Registry<T> {
+    /** The end of an unknown-type message when the program that made the registry says nothing more precise. */
+    public static final String PLUGIN_HINT = "a type from a plug-in needs the plug-in's jar on the plug-in path";
+
     private final String kind;
     private final Class<T> type;
     private final SortedMap<String, T> entries;
+    private final String hint;
 
     public Registry(String kind, Class<T> type, Map<String, T> entries) {
+        this(kind, type, entries, PLUGIN_HINT);
+    }
+
+    private Registry(String kind, Class<T> type, Map<String, T> entries, String hint) {
         this.kind = kind;
         this.type = type;
         this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+        this.hint = hint;
+    }
+
+    /** The same entries, with {@code hint} (where plug-ins come from, which were loaded) ending unknown-type messages. */
+    public Registry<T> withHint(String hint) {
+        return new Registry<>(kind, type, entries, hint);
+    }
+
+    public String hint() {
+        return hint;
     }
 
     public String kind() {
@@ -39,20 +57,25 @@ public final class Registry<T> {
         return Optional.ofNullable(entries.get(key));
     }
 
-    /** The entry for {@code key}; otherwise an error naming the place, the known keys and the closest one. */
+    /**
+     * The entry for {@code key}; otherwise an error naming the place, the kind and the key, the installed keys and the
+     * closest one, and where plug-ins come from ({@link #hint()}).
+     */
     public T get(String key, String where) {
         T t = entries.get(key);
         if (t == null) {
-            throw unknown(key, where, entries.keySet());
+            throw unknown(kind, key, where, entries.keySet(), hint);
         }
         return t;
     }
 
-    public static SinapseException unknown(String key, String where, Collection<String> known) {
+    /** One line: {@code where: unknown KIND 'key' (did you mean 'k'?); installed: a, b, c; hint}. */
+    public static SinapseException unknown(String kind, String key, String where, Collection<String> known, String hint) {
         String near = closest(key, known);
-        return new SinapseException(where + ": unknown type '" + key + "'"
+        return new SinapseException(where + ": unknown " + kind + " '" + key + "'"
                 + (near != null ? " (did you mean '" + near + "'?)" : "")
-                + "; known types: " + String.join(", ", new java.util.TreeSet<>(known)));
+                + "; installed: " + (known.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(known)))
+                + "; " + hint);
     }
 
     /** The known key nearest to {@code key} by edit distance, if it is near enough to be a typo. */

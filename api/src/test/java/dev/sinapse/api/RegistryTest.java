@@ -10,10 +10,21 @@ class RegistryTest {
     private final Registry<String> r = new Registry<>("layer", String.class, Map.of("dense", "D", "relu", "R", "softmax", "S"));
 
     @Test
-    void unknownKeyNamesThePlaceTheKnownKeysAndTheClosest() {
+    void unknownKeyNamesThePlaceTheKindTheInstalledKeysTheClosestAndWherePluginsComeFrom() {
         assertThatThrownBy(() -> r.get("dens", "network.layers[0].type"))
                 .isInstanceOf(SinapseException.class)
-                .hasMessage("network.layers[0].type: unknown type 'dens' (did you mean 'dense'?); known types: dense, relu, softmax");
+                .hasMessage("network.layers[0].type: unknown layer 'dens' (did you mean 'dense'?); installed: dense, relu, softmax; "
+                        + Registry.PLUGIN_HINT);
+    }
+
+    @Test
+    void aHintGivenByTheProgramEndsTheMessageInstead() {
+        Registry<String> hinted = r.withHint("plug-ins come from ./plugins");
+
+        assertThat(hinted.entries()).isEqualTo(r.entries());
+        assertThatThrownBy(() -> hinted.get("square", "x.ckpt: network.layers[1].type"))
+                .hasMessage("x.ckpt: network.layers[1].type: unknown layer 'square'; installed: dense, relu, softmax; "
+                        + "plug-ins come from ./plugins");
     }
 
     @Test
@@ -25,6 +36,6 @@ class RegistryTest {
     @Test
     void farOffKeyGetsNoSuggestion() {
         assertThatThrownBy(() -> r.get("convolution", "x"))
-                .hasMessage("x: unknown type 'convolution'; known types: dense, relu, softmax");
+                .hasMessage("x: unknown layer 'convolution'; installed: dense, relu, softmax; " + Registry.PLUGIN_HINT);
     }
 }

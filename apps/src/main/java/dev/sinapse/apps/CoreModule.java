@@ -9,14 +9,8 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Types;
-import dev.sinapse.api.ActivationFactory;
-import dev.sinapse.api.InitializerFactory;
-import dev.sinapse.api.LayerFactory;
-import dev.sinapse.api.LossFactory;
-import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
-import dev.sinapse.api.ScheduleFactory;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,14 +20,16 @@ import java.util.Set;
  * plug-ins, add the entries; a module with a kind of its own adds its registry to the same set (KernelsModule).
  */
 final class CoreModule extends AbstractModule {
+    private final String unknownTypeHint;
+
+    /** {@code unknownTypeHint} ends every unknown-type message: where plug-ins come from ({@link PluginPath#hint()}). */
+    CoreModule(String unknownTypeHint) {
+        this.unknownTypeHint = unknownTypeHint;
+    }
+
     @Override
     protected void configure() {
-        declare("layer", LayerFactory.class);
-        declare("activation", ActivationFactory.class);
-        declare("loss", LossFactory.class);
-        declare("initializer", InitializerFactory.class);
-        declare("optimizer", OptimizerFactory.class);
-        declare("schedule", ScheduleFactory.class);
+        Registries.API_KINDS.forEach(this::declare);
     }
 
     /** The map of {@code type}s by key, and its registry among the ones {@link #registries} gathers. */
@@ -49,6 +45,6 @@ final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     Registries registries(Set<Registry<?>> registries) {
-        return Registries.from(registries);
+        return Registries.from(registries).withHint(unknownTypeHint);
     }
 }

@@ -69,7 +69,7 @@ public final class NetworkBuilder {
             } else {
                 Set<String> known = new TreeSet<>(registries.layers().entries().keySet());
                 known.addAll(registries.activations().entries().keySet());
-                throw Registry.unknown(type, where + ".type", known);
+                throw Registry.unknown("layer or activation", type, where + ".type", known, registries.layers().hint());
             }
             options.requireAllUsed();
             if (layer.inputSize() != size) {

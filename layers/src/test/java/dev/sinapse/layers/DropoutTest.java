@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sinapse.api.Compute;
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.testkit.GradientCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

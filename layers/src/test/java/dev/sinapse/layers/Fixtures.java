@@ -1,21 +1,13 @@
 package dev.sinapse.layers;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.util.Types;
-import dev.sinapse.api.ActivationFactory;
-import dev.sinapse.api.GradientCheck;
-import dev.sinapse.api.InitializerFactory;
 import dev.sinapse.api.Layer;
-import dev.sinapse.api.LayerFactory;
 import dev.sinapse.api.LayerSpec;
-import dev.sinapse.api.LossFactory;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Registries;
-import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
+import dev.sinapse.testkit.GradientCheck;
+import dev.sinapse.testkit.TestRegistries;
 import java.util.List;
 import java.util.Map;
 
@@ -24,19 +16,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** The four kinds LayersModule fills, as apps declares them. */
+    /** The api's kinds as LayersModule fills them (optimizers and schedules empty). */
     static Registries registries() {
-        Injector injector = Guice.createInjector(new LayersModule());
-        return Registries.from(List.of(
-                registry(injector, "layer", LayerFactory.class),
-                registry(injector, "activation", ActivationFactory.class),
-                registry(injector, "loss", LossFactory.class),
-                registry(injector, "initializer", InitializerFactory.class)));
-    }
-
-    @SuppressWarnings("unchecked") // the key MapBinder binds: Map<String, type>
-    private static <T> Registry<T> registry(Injector injector, String kind, Class<T> type) {
-        return new Registry<>(kind, type, (Map<String, T>) injector.getInstance(Key.get(Types.mapOf(String.class, type))));
+        return TestRegistries.of(new LayersModule());
     }
 
     static Network network(int inputSize, List<LayerSpec> specs, long seed) {

@@ -2,9 +2,9 @@ package dev.sinapse.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
+import dev.sinapse.testkit.GradientCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

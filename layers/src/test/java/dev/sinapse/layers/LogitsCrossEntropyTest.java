@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sinapse.api.Compute;
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.LayerSpec;
 import dev.sinapse.api.Loss;
 import dev.sinapse.api.Matrix;
@@ -16,6 +15,7 @@ import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.SoftmaxOutput;
+import dev.sinapse.testkit.GradientCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

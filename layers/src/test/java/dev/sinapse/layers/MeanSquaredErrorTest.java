@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.testkit.GradientCheck;
 import org.junit.jupiter.api.Test;
 
 class MeanSquaredErrorTest {

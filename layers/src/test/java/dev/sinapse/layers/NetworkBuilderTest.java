@@ -163,7 +163,8 @@ class NetworkBuilderTest {
         NetworkBuilder b = builder(Map.of("fake", FAKE, "dense", FAKE, "flatten", FAKE));
         assertThatThrownBy(() -> b.build(3, List.of(fake("a"), new LayerSpec("dens", "b", Map.of())), new Rng(1)))
                 .isInstanceOf(SinapseException.class)
-                .hasMessage("network.layers[1].type: unknown type 'dens' (did you mean 'dense'?); known types: dense, fake, flatten");
+                .hasMessage("network.layers[1].type: unknown layer or activation 'dens' (did you mean 'dense'?); installed: dense, "
+                        + "fake, flatten; " + dev.sinapse.api.Registry.PLUGIN_HINT);
     }
 
     @Test

@@ -3,10 +3,10 @@ package dev.sinapse.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SoftmaxOutput;
+import dev.sinapse.testkit.GradientCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,6 @@ import dev.sinapse.api.Pass;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.report.Describe;
 import dev.sinapse.apps.training.Trainer;
 import dev.sinapse.apps.training.TrainingState;
@@ -87,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
-        Injector injector = Injection.create();
+        Injector injector = experiment.plugins.injector();
         Kernels kernels = injector.getInstance(Kernels.class);
         Trainer trainer = Trainer.create(loaded.experiment(), injector.getInstance(Registries.class), split, kernels, t);
         if (!experiment.kernel.equals("auto")) {

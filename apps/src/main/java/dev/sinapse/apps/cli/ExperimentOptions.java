@@ -3,6 +3,7 @@ package dev.sinapse.apps.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The experiment a command runs, train's and bench's alike: a config file (or the bundled article) and overrides. */
@@ -15,4 +16,7 @@ final class ExperimentOptions {
 
     @Option(names = "--kernel", paramLabel = "K", description = "Batch kernel by name (the layers command lists them), or auto (default ${DEFAULT-VALUE}: the fastest that can run the network). With train --resume, this switches a run to another kernel (the continuation then matches to float rounding, not bitwise).")
     String kernel = "auto";
+
+    @Mixin
+    PluginsOption plugins;
 }

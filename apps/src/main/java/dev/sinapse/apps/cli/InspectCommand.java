@@ -5,7 +5,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
-import dev.sinapse.apps.Injection;
+import dev.sinapse.api.Registries;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.Tensors;
@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +45,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Mixin
+    PluginsOption plugins;
+
     @Override
     public Integer call() {
         Checkpoint c = CheckpointFile.read(file);
@@ -55,7 +59,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         // shown as it is, damaged or not; then checked as every command that loads it checks it, for the exit code
-        CheckpointCheck.check(c, file, Injection.registries());
+        CheckpointCheck.check(c, file, plugins.injector().getInstance(Registries.class));
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.sinapse.apps.cli;
 
+import com.google.inject.Injector;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.InitializerFactory;
 import dev.sinapse.api.LayerFactory;
@@ -8,13 +9,13 @@ import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
 import dev.sinapse.api.ScheduleFactory;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.kernels.KernelFactory;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -24,10 +25,14 @@ public final class LayersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    PluginsOption plugins;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Registries r = Injection.registries();
+        Injector injector = plugins.injector();
+        Registries r = injector.getInstance(Registries.class);
         section(out, "layers", r.layers(), LayerFactory::help);
         section(out, "activations (usable as layers)", r.activations(), ActivationFactory::help);
         section(out, "losses", r.losses(), LossFactory::help);

@@ -3,7 +3,6 @@ package dev.sinapse.apps.cli;
 import com.google.inject.Injector;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.SinapseException;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.report.Describe;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.apps.training.Checkpoints;
@@ -104,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new SinapseException("--force would delete " + initFrom + ", the --init-from checkpoint, with the rest of the run in "
                     + dir + "; copy it elsewhere first, or train into another --out directory");
         }
-        Injector injector = Injection.create();
+        Injector injector = experiment.plugins.injector();
         Registries registries = injector.getInstance(Registries.class);
         if (ckpt != null) {
             CheckpointCheck.check(ckpt, resume, registries);
@@ -140,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (Trainer.KernelUnavailable e) {
                 throw new SinapseException(e.getMessage() + "; continue it on the '" + e.available() + "' kernel, matching to"
                         + " float rounding rather than bitwise, with: " + SelfCommand.get() + " train --resume " + resume
-                        + " --kernel " + e.available() + (e.recorded().equals("fused-vector")
+                        + " --kernel " + e.available() + experiment.plugins.again() + (e.recorded().equals("fused-vector")
                         ? "; or resume it where Java has the jdk.incubator.vector module and the CPU AVX2" : ""));
             }
             if (switching) {
@@ -263,8 +262,9 @@ public final class TrainCommand implements Callable<Integer> {
                 Path last = recorder.saveLast(trainer);
                 recorder.closeMetrics();
                 PrintWriter err = spec.commandLine().getErr();
-                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d/%d); saved %s%nresume with: %s train --resume %s%n",
-                        trainer.step(), trainer.epochOf(trainer.step()), trainer.totalEpochs(), last, SelfCommand.get(), last);
+                err.printf(Locale.ROOT, "interrupted at step %d (epoch %d/%d); saved %s%nresume with: %s train --resume %s%s%n",
+                        trainer.step(), trainer.epochOf(trainer.step()), trainer.totalEpochs(), last, SelfCommand.get(), last,
+                        experiment.plugins.again());
                 err.flush();
                 return 130;
             }

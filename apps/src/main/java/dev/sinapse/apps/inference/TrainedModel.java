@@ -166,6 +166,16 @@ public final class TrainedModel {
     }
 
     /**
+     * The network's output for rows of feature values as a data file holds them (pixels 0..255), scaled as training
+     * scaled them: rows × classes, in inference mode. {@code raw} is not modified.
+     */
+    public Matrix outputsOfValues(Matrix raw) {
+        Matrix X = raw.copy();
+        X.scaleInPlace(scale);
+        return kernel.outputs(network, X, compute);
+    }
+
+    /**
      * Class probabilities from the outputs: the outputs themselves when the network ends in softmax; otherwise (raw
      * scores trained with cross-entropy, which folds softmax into the loss, or mse outputs) their softmax, so each
      * row still sums to 1.

@@ -63,6 +63,9 @@ import picocli.CommandLine;
 class ErrorCatalogueTest {
     /** The data rows of the small CSV: line 1 is the header, so data row k is line k + 1. */
     private static final int ROWS = 300;
+    /** How an unknown-type message ends when no plug-in jar was loaded (the worked plug-ins come from the class path). */
+    private static final String NO_PLUGINS = "plug-ins come from jars on the plug-in path (--plugins DIR, SINAPSE_PLUGINS or "
+            + "./plugins); loaded: none";
 
     @TempDir
     static Path tmp;
@@ -240,15 +243,16 @@ class ErrorCatalogueTest {
         Registries reg = Injection.registries();
         TreeSet<String> known = new TreeSet<>(reg.layers().entries().keySet());
         known.addAll(reg.activations().entries().keySet());
-        assertThat(trainWith(bad)).isEqualTo("network.layers[0].type: unknown type 'dens' (did you mean 'dense'?); known types: "
-                + String.join(", ", known));
+        assertThat(trainWith(bad)).isEqualTo("network.layers[0].type: unknown layer or activation 'dens' (did you mean 'dense'?); "
+                + "installed: " + String.join(", ", known) + "; " + NO_PLUGINS);
     }
 
     @Test
     void unknownOptimizerTypeListsTheKnownOnesAndTheClosest() {
         TreeSet<String> known = new TreeSet<>(Injection.registries().optimizers().entries().keySet());
         assertThat(trainWith(config, "--set", "optimizer.type=adamm"))
-                .isEqualTo("optimizer.type: unknown type 'adamm' (did you mean 'adam'?); known types: " + String.join(", ", known));
+                .isEqualTo("optimizer.type: unknown optimizer 'adamm' (did you mean 'adam'?); installed: " + String.join(", ", known)
+                        + "; " + NO_PLUGINS);
     }
 
     @Test

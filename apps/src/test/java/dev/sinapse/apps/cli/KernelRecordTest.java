@@ -100,6 +100,6 @@ class KernelRecordTest {
     void anUnknownKernelIsRefusedWithTheKnownOnes() throws Exception {
         Cli.Result r = train(config(), tmp.resolve("x"), 1, "--kernel", "warp");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().trim()).startsWith("error: --kernel: unknown type 'warp'").contains("fused").contains("layers");
+        assertThat(r.err().trim()).startsWith("error: --kernel: unknown kernel 'warp'").contains("fused").contains("layers");
     }
 }

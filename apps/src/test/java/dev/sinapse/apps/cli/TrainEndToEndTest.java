@@ -70,7 +70,7 @@ class TrainEndToEndTest {
     void unknownLayerTypeNamesTheKnownOnesAndTheClosest() throws Exception {
         Path config = Cli.articleConfig(tmp, 300, "bad");
         Files.writeString(config, Files.readString(config).replace("type: \"relu\"", "type: \"rellu\""));
-        assertThat(trainFails(config)).startsWith("error: network.layers[1].type: unknown type 'rellu' (did you mean 'relu'?); known types: ")
+        assertThat(trainFails(config)).startsWith("error: network.layers[1].type: unknown layer or activation 'rellu' (did you mean 'relu'?); installed: ")
                 .contains("dense").contains("softmax").contains("tanh").doesNotContain("\tat ");
     }
 

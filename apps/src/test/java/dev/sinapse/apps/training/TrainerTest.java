@@ -193,7 +193,7 @@ class TrainerTest {
         Trainer t = trainer();
         TrainingState other = t.state().withKernel("warp");
         assertThatThrownBy(() -> t.restore(other, "x.ckpt")).isInstanceOf(SinapseException.class)
-                .hasMessageContaining("x.ckpt: kernel: unknown type 'warp'").hasMessageContaining("fake");
+                .hasMessageContaining("x.ckpt: kernel: unknown kernel 'warp'").hasMessageContaining("fake");
     }
 
     @Test

@@ -3,8 +3,8 @@ package dev.sinapse.plugin.prelu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.GradientCheck;
 import dev.sinapse.api.Matrix;
+import dev.sinapse.testkit.GradientCheck;
 import org.junit.jupiter.api.Test;
 
 class PReluTest {

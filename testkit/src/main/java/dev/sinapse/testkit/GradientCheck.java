@@ -1,7 +1,15 @@
-package dev.sinapse.api;
+package dev.sinapse.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sinapse.api.Activation;
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.Loss;
+import dev.sinapse.api.Matrix;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Rng;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +54,21 @@ public final class GradientCheck {
             for (int i = 0; i < p.value().size(); i++) {
                 c.compare(p.name() + "[" + i + "]", p.value().data(), i, analytic.get(k)[i], L);
             }
+        }
+        return c.report();
+    }
+
+    /**
+     * Checks an activation's {@code derivative(z, f(z))} against differences of {@code apply} at every value of Z: the
+     * same check as {@link #checkLayer} of the layer a config makes of it, since that layer's dZ is dA ⊙ f'(Z).
+     */
+    public static Report checkActivation(Activation f, Matrix Z, double tolerance) {
+        Counter c = new Counter(tolerance);
+        float[] z = Z.data();
+        for (int i = 0; i < z.length; i++) {
+            int at = i;
+            double analytic = f.derivative(z[at], f.apply(z[at]));
+            c.compare("f'(" + z[at] + ") [" + at + "]", z, at, analytic, () -> f.apply(z[at]));
         }
         return c.report();
     }

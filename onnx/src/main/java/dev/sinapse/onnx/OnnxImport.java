@@ -62,6 +62,7 @@ public final class OnnxImport {
     private final Set<String> names = new HashSet<>();
     private final Set<String> labelOutputs = new HashSet<>();
     private Float inputFactor;   // the scalar the graph multiplies its input by first, if any
+    private Float divisor;       // the scalar it divides by, when it divides
     private String scaledBy = "";
     private long inputSize;      // the graph input's features; 0 while unknown
     private long size;           // features coming into the next layer; 0 while unknown
@@ -210,6 +211,7 @@ public final class OnnxImport {
             throw new SinapseException(where(n) + ": scales the input by " + c.length + " values; import reads one non-zero scalar");
         }
         inputFactor = mul ? c[0] : 1f / c[0];
+        divisor = mul ? null : c[0];
         scaledBy = mul ? "multiplies it by " + c[0] : "divides it by " + c[0];
         return output(n);
     }
@@ -428,13 +430,19 @@ public final class OnnxImport {
         if (!(inputFactor > 0) || Float.isInfinite(1f / inputFactor)) {
             throw new SinapseException(file + ": the graph " + scaledBy + ", which is no positive pixel scale");
         }
-        float scale = 1f / inputFactor;
-        for (float s : new float[] {scale, Math.nextUp(scale), Math.nextDown(scale)}) {
-            if (1f / s == inputFactor) {
-                return s;   // predict multiplies by 1f / pixel_scale: the graph's exact factor
+        if (divisor != null) {
+            return divisor;   // predict multiplies by 1f / pixel_scale, which rounds at most once more than the division
+        }
+        // predict multiplies by 1f / pixel_scale: of the scales that give the graph's exact factor back, the one written
+        // shortest (255 rather than 254.99998, which gives the same factor)
+        float scale = (float) (1.0 / inputFactor);
+        float best = scale;
+        for (float s : new float[] {Math.round(scale), scale, Math.nextUp(scale), Math.nextDown(scale)}) {
+            if (s > 0 && 1f / s == inputFactor && (1f / best != inputFactor || Float.toString(s).length() < Float.toString(best).length())) {
+                best = s;
             }
         }
-        return scale;
+        return best;
     }
 
     private static String describe(ModelProto model) {

@@ -9,6 +9,7 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.kernels.Kernels;
 import dev.sinapse.kernels.KernelsModule;
 import dev.sinapse.layers.LayersModule;
+import dev.sinapse.onnx.OnnxModule;
 import dev.sinapse.optimizers.OptimizersModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,8 @@ public final class Injection {
     }
 
     public static Injector create() {
-        List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new LayersModule(), new OptimizersModule(), new KernelsModule()));
+        List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new LayersModule(), new OptimizersModule(), new KernelsModule(),
+                new OnnxModule()));
         for (Module plugin : ServiceLoader.load(Module.class)) {
             modules.add(plugin);
         }

@@ -144,7 +144,9 @@ class OnnxImportTest {
 
     @Test
     void aGivenPixelScaleIsForGraphsThatDoNotScaleTheirInput() {
-        ModelProto model = OnnxExportTestModels.plain();
+        // a Sinapse export without preprocessing (pixel scale 1)
+        ModelProto model = TestModels.exporter().export(TestModels.build(784, OnnxExportTest.WITH_SOFTMAX, 1), OnnxExportTest.WITH_SOFTMAX,
+                OnnxExportTest.info(1f, false));
         Checkpoint c = OnnxImport.toCheckpoint(model, Path.of("plain.onnx"), 255f, TestModels.REGISTRIES);
         assertThat(c.getConfig().getData().getPixelScale()).isEqualTo(255f);
         assertThat(OnnxImport.toCheckpoint(model, Path.of("plain.onnx"), null, TestModels.REGISTRIES).getConfig().getData().getPixelScale())
@@ -162,14 +164,4 @@ class OnnxImportTest {
         }
         return v;
     }
-
-    /** Small models made here. */
-    static final class OnnxExportTestModels {
-        /** A Sinapse export without preprocessing (pixel scale 1). */
-        static ModelProto plain() {
-            return TestModels.exporter().export(TestModels.build(784, OnnxExportTest.WITH_SOFTMAX, 1), OnnxExportTest.WITH_SOFTMAX,
-                    OnnxExportTest.info(1f, false));
-        }
-    }
-
 }

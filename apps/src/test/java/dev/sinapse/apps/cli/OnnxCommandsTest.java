@@ -78,7 +78,8 @@ class OnnxCommandsTest {
             }
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(onnx.toString(), options);
                 OnnxTensor x = OnnxTensor.createTensor(env, rows);
                 OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, x))) {
             float[][] p = (float[][]) r.get(OnnxExport.PROBABILITIES).orElseThrow().getValue();

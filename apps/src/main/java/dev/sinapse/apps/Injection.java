@@ -9,6 +9,7 @@ import dev.sinapse.api.SinapseException;
 import dev.sinapse.kernels.Kernels;
 import dev.sinapse.kernels.KernelsModule;
 import dev.sinapse.layers.LayersModule;
+import dev.sinapse.onnx.OnnxModule;
 import dev.sinapse.optimizers.OptimizersModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class Injection {
 
     public static Injector create(PluginPath plugins) {
         List<Module> modules = new ArrayList<>(List.of(new CoreModule(plugins.hint()), new LayersModule(), new OptimizersModule(),
-                new KernelsModule()));
+                new KernelsModule(), new OnnxModule()));
         // over the context class loader, as ServiceLoader.load(Module.class) looks, so a program embedding Sinapse can add its own
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         try {

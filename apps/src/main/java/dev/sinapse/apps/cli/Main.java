@@ -17,7 +17,8 @@ import picocli.CommandLine;
 @Command(name = "sinapse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A neural-network framework written from scratch in Java.",
         subcommands = {TrainCommand.class, BenchCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
-                PlotCommand.class, InspectCommand.class, SummaryCommand.class, LayersCommand.class, CommandLine.HelpCommand.class})
+                PlotCommand.class, InspectCommand.class, SummaryCommand.class, LayersCommand.class, ExportCommand.class,
+                ImportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     public static final int INTERNAL_ERROR = 1;

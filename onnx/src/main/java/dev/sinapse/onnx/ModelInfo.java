@@ -1,0 +1,18 @@
+package dev.sinapse.onnx;
+
+import java.util.List;
+
+/**
+ * What an export writes besides the layers: the preprocessing and the metadata.
+ *
+ * @param experiment     the experiment's name, for the metadata
+ * @param pixelScale     data.pixel_scale: inputs are divided by it inside the graph, as predict divides them
+ * @param sinapseVersion the version writing the file (producer_version and metadata)
+ * @param classNames     the name of each output class, in order; empty when the model has none (then no metadata)
+ * @param labelOutput    whether to add a second output, the most probable class
+ */
+public record ModelInfo(String experiment, float pixelScale, String sinapseVersion, List<String> classNames, boolean labelOutput) {
+    public ModelInfo {
+        classNames = List.copyOf(classNames);
+    }
+}

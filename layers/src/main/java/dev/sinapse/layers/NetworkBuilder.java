@@ -101,7 +101,8 @@ public final class NetworkBuilder {
             throw options.error(ACTIVATION, "is for affine layers such as dense; add the activation as a layer of its own");
         }
         if (registries.activations().find(key).isEmpty()) {
-            throw Registry.unknown(key, where + ".options." + ACTIVATION, registries.activations().entries().keySet());
+            throw Registry.unknown("activation", key, where + ".options." + ACTIVATION, registries.activations().entries().keySet(),
+                    registries.activations().hint());
         }
         // the activation's own options cannot be written here: an activation that needs them is a layer entry of its own
         Options none = Options.empty("activation '" + key + "' of layer '" + layer.name() + "'");

@@ -76,6 +76,16 @@ public final class OnnxExport {
         }
         g.addInput(value(INPUT, TensorProto.DataType.FLOAT, network.inputSize()));
         String x = INPUT;
+        if (info.features() != null) {
+            // the table's transform, in predict's order and float operations: fill, subtract, multiply
+            ModelInfo.Features f = info.features();
+            int n = f.shift().length;
+            String fill = graph.initializer("fill", new dev.sinapse.api.Matrix(1, n, f.fill()), n);
+            String missing = graph.node("IsNaN", "missing", List.of(x));
+            x = graph.node("Where", "filled", List.of(missing, fill, x));
+            x = graph.node("Sub", "shifted", List.of(x, graph.initializer("shift", new dev.sinapse.api.Matrix(1, n, f.shift()), n)));
+            x = graph.node("Mul", "scaled", List.of(x, graph.initializer("factor", new dev.sinapse.api.Matrix(1, n, f.factor()), n)));
+        }
         if (info.pixelScale() != 1f) {
             // the same float factor predict multiplies by (TrainedModel), so the two see bit-identical inputs
             String factor = graph.scalar("inverse_pixel_scale", 1f / info.pixelScale());

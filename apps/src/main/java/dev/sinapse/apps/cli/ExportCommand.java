@@ -8,8 +8,11 @@ import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.config.ConfigFiles;
+import dev.sinapse.io.config.Tables;
+import dev.sinapse.io.data.TableTransform;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.kernels.Kernels;
+import dev.sinapse.layers.NetworkBuilder;
 import dev.sinapse.onnx.ModelInfo;
 import dev.sinapse.onnx.OnnxExport;
 import dev.sinapse.onnx.OnnxFiles;
@@ -50,10 +53,9 @@ public final class ExportCommand implements Callable<Integer> {
         Checkpoint c = CheckpointFile.read(checkpoint);
         CheckpointCheck.check(c, checkpoint, registries);
         TrainedModel model = TrainedModel.load(c, checkpoint, registries, injector.getInstance(Kernels.class));
-        List<LayerSpec> specs = c.getConfig().getNetwork().getLayersList().stream()
-                .map(l -> new LayerSpec(l.getType(), l.getName(), l.getOptionsMap())).toList();
+        List<LayerSpec> specs = layerSpecs(c);
         ModelInfo info = new ModelInfo(c.getConfig().getName(), ConfigFiles.withDefaults(c.getConfig()).getData().getPixelScale(),
-                Main.version(), classNames(c), label);
+                Main.version(), classNames(c), label, features(c));
         ModelProto onnx = injector.getInstance(OnnxExport.class).export(model.network(), specs, info);
         OnnxFiles.write(output, onnx);
         PrintWriter out = spec.commandLine().getOut();
@@ -65,10 +67,33 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * The names of the model's classes, for the file's metadata. Checkpoints do not record class names yet, so this is
-     * empty and the metadata has no class_names entry; once they do, return them here (in output order).
+     * One spec per built layer: an affine layer's {@code activation} option builds a layer of its own after it
+     * ("hidden.relu"), which is exported as that activation.
      */
+    static List<LayerSpec> layerSpecs(Checkpoint c) {
+        List<LayerSpec> specs = new java.util.ArrayList<>();
+        for (var l : c.getConfig().getNetwork().getLayersList()) {
+            java.util.Map<String, String> options = new java.util.TreeMap<>(l.getOptionsMap());
+            String activation = options.remove(NetworkBuilder.ACTIVATION);
+            specs.add(new LayerSpec(l.getType(), l.getName(), options));
+            if (activation != null) {
+                specs.add(new LayerSpec(activation, l.getName() + "." + activation, java.util.Map.of()));
+            }
+        }
+        return specs;
+    }
+
+    /** The names of the model's classes in output order, for the file's metadata: a table's class names, or none. */
     static List<String> classNames(Checkpoint c) {
-        return List.of();
+        return c.hasDataTransform() ? c.getDataTransform().getClassNamesList() : List.of();
+    }
+
+    /** A table's feature transform, which the graph applies before the network; null for pixels. */
+    static ModelInfo.Features features(Checkpoint c) {
+        if (!Tables.isTable(c.getConfig().getData())) {
+            return null;
+        }
+        TableTransform t = Tables.transform(c.getDataTransform(), "checkpoint");
+        return new ModelInfo.Features(t.fill(), t.shift(), t.factor());
     }
 }

@@ -13,6 +13,7 @@ import dev.sinapse.apps.inference.TrainedModel;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.Tensors;
 import dev.sinapse.io.data.KaggleCsv;
+import dev.sinapse.io.data.RowBatches;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.onnx.OnnxExport;
 import dev.sinapse.onnx.OnnxFiles;
@@ -68,7 +69,7 @@ class OnnxCommandsTest {
         TrainedModel model = TrainedModel.load(ckpt, Injection.registries(), Injection.kernels());
         float[][] rows = new float[DIGITS][];
         Matrix P;
-        try (KaggleCsv.Batches b = model.open(digits)) {
+        try (RowBatches b = model.open(digits)) {
             Dataset batch = b.next();
             assertThat(batch.size()).isEqualTo(DIGITS);
             P = model.probabilities(model.outputs(batch));
@@ -92,6 +93,45 @@ class OnnxCommandsTest {
             }
             assertThat(session.getMetadata().getCustomMetadata()).containsEntry(OnnxExport.EXPERIMENT, config)
                     .containsEntry(OnnxExport.PARAMS_SHA256, Tensors.paramsSha256(CheckpointFile.read(ckpt).getParamsList()));
+        }
+    }
+
+    @Test
+    void aTableModelCarriesItsStandardisationAndClassNamesIntoTheGraph() throws Exception {
+        Path example = Path.of(System.getProperty("basedir", "")).resolve("configs/tabular-example.textproto");
+        Cli.Result t = Cli.run("train", "--config", example.toString(), "--out", dir.resolve("table").toString(), "--quiet",
+                "--set", "training.epochs=3");
+        assertThat(t.code()).as(t.err()).isZero();
+        Path ckpt = dir.resolve("table/last.ckpt"), onnx = dir.resolve("table.onnx");
+        Cli.Result e = Cli.run("export", "--checkpoint", ckpt.toString(), "--output", onnx.toString(), "--label");
+        assertThat(e.code()).as(e.err()).isZero();
+
+        TrainedModel model = TrainedModel.load(ckpt, Injection.registries(), Injection.kernels());
+        Path csv = example.resolveSibling("data/breast-cancer-wisconsin.csv");
+        Matrix P;
+        float[][] rows;
+        try (RowBatches b = model.open(csv)) {
+            Dataset batch = b.next();
+            P = model.probabilities(model.outputs(batch));
+            rows = new float[batch.size()][batch.features()];
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < batch.features(); j++) {
+                    rows[i][j] = ((dev.sinapse.io.data.TableDataset) batch).raw(i, j);   // as the file has it
+                }
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(onnx.toString(), options);
+                OnnxTensor x = OnnxTensor.createTensor(env, rows);
+                OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, x))) {
+            float[][] p = (float[][]) r.get(OnnxExport.PROBABILITIES).orElseThrow().getValue();
+            for (int i = 0; i < rows.length; i++) {
+                for (int k = 0; k < 2; k++) {
+                    assertThat(p[i][k]).as("row %d, class %d", i, k).isCloseTo(P.get(i, k), within(1e-5f));
+                }
+            }
+            assertThat(session.getMetadata().getCustomMetadata().values()).anySatisfy(v -> assertThat(v).contains("malignant"));
         }
     }
 

@@ -27,8 +27,15 @@ final class SpinWorkers {
     private final AtomicLong claim = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
     private volatile long generation;
-    private volatile IntConsumer task;
-    private volatile int tasks;
+    /**
+     * The call's generation, body and task count, published as one value: a helper that read them as three fields
+     * could pair a late generation with the next call's body and count, and take a task of the next call under
+     * the old generation before its claim counter is reset (the task then ran twice).
+     */
+    private record Job(long generation, IntConsumer body, int count) {
+    }
+
+    private volatile Job job;
     private volatile RuntimeException failure;
     /** How many helpers are parked or about to park; while all spin, a call needs no unpark (a system call). */
     private final AtomicInteger sleeping = new AtomicInteger();
@@ -85,12 +92,11 @@ final class SpinWorkers {
         }
         ensureHelpers();
         failure = null;
-        task = body;
-        tasks = count;
         done.set(0);
         long g = generation + 1;
         claim.set(g << 32);
-        generation = g; // publishes the fields above
+        job = new Job(g, body, count);
+        generation = g; // wakes the helpers
         if (sleeping.get() > 0) {
             for (int i = 0; i < helpers.length(); i++) {
                 Thread t = helpers.get(i);
@@ -103,7 +109,7 @@ final class SpinWorkers {
         while (done.get() < count) {
             Thread.onSpinWait();
         }
-        task = null;
+        job = null;
         RuntimeException f = failure;
         if (f != null) {
             throw f;
@@ -157,10 +163,9 @@ final class SpinWorkers {
                 }
             }
             seen = generation;
-            IntConsumer body = task;
-            int count = tasks;
-            if (body != null) {
-                drain(seen, body, count);
+            Job j = job;
+            if (j != null) {
+                drain(j.generation(), j.body(), j.count());
             }
         }
     }

@@ -50,6 +50,7 @@ public final class SweepRunner {
     /** Runs (or continues) the sweep of {@code plan} in {@code out}; returns the trials, best first. */
     public static List<Row> run(SweepPlan plan, Path out, JavaSparkContext sc, PrintWriter console) {
         Path dir = out.toAbsolutePath().normalize();
+        long started = System.nanoTime();
         List<SweepPlan.Trial> trials = merge(plan, dir);
         Map<String, TrialResult> latest = new HashMap<>();
         Map<String, String> status = new LinkedHashMap<>();
@@ -77,7 +78,10 @@ public final class SweepRunner {
         SweepReport.csv(dir.resolve(CSV), plan, rows);
         SweepReport.chart(dir.resolve(PNG), plan, rows);
         SweepReport.leaderboard(console, plan, rows);
-        console.printf(Locale.ROOT, "wrote %s and %s%n", dir.resolve(CSV), dir.resolve(PNG));
+        double training = rows.stream().filter(r -> r.result() != null).mapToDouble(r -> r.result().seconds()).sum();
+        console.printf(Locale.ROOT, "%d trials in %.1f s on %d Spark cores (%.1f s of training in all); wrote %s and %s%n",
+                rows.size(), (System.nanoTime() - started) / 1e9, sc.sc().defaultParallelism(), training, dir.resolve(CSV),
+                dir.resolve(PNG));
         console.flush();
         return rows;
     }

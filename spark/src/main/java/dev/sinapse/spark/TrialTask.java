@@ -249,13 +249,8 @@ public final class TrialTask implements Serializable {
             // the fields loadData reads (not the split's dev_rows and shuffle_seed), and the input size it checks
             DataConfig d = l.experiment().getData().toBuilder().clearDevRows().clearShuffleSeed().build();
             List<Object> key = List.of(d, l.experiment().getNetwork().getInputSize());
-            Experiments.Data cached = DATA.get(key);
-            if (cached != null) {
-                return cached;
-            }
-            Experiments.Data loaded = Experiments.loadData(l);
-            Experiments.Data raced = DATA.putIfAbsent(key, loaded);
-            return raced == null ? loaded : raced;
+            // read once per executor: trials starting together wait for the first read rather than repeat it
+            return DATA.computeIfAbsent(key, k -> Experiments.loadData(l));
         }
     }
 }

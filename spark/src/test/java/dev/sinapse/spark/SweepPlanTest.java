@@ -40,6 +40,22 @@ class SweepPlanTest {
     }
 
     @Test
+    void aJsonSweepPlansTheSameTrialsAsItsTextFormat() throws IOException {
+        SweepPlan text = plan(Fixtures.GRID);
+        Path json = Files.writeString(tmp.resolve("sweep.json"), """
+                {"name": "tiny-grid", "base_config": "tiny.textproto",
+                 "parameters": [{"path": "optimizer.learning_rate", "values": ["0.05", "0.1", "0.2"]},
+                                {"path": "network.layers[hidden].options.units", "values": ["8", "16"]}]}
+                """);
+        SweepPlan fromJson = SweepPlan.of(SweepPlan.read(json), json);
+        assertThat(fromJson.trials()).isEqualTo(text.trials());
+        assertThat(fromJson.sweep()).isEqualTo(text.sweep());
+        Files.writeString(json, "{\"paramters\": []}");
+        assertThatThrownBy(() -> SweepPlan.read(json)).isInstanceOf(SinapseException.class)
+                .hasMessageStartingWith(json + ": invalid sweep config: ");
+    }
+
+    @Test
     void gridPointsOfRangesAreEvenlySpacedOnTheirScale() {
         assertThat(SweepPlan.gridPoints(Range.newBuilder().setScale(Scale.LOG_UNIFORM).setMin(0.001).setMax(0.1).setPoints(3).build()))
                 .containsExactly("0.001", "0.01", "0.1");

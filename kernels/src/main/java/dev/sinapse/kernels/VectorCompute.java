@@ -53,6 +53,11 @@ final class VectorCompute implements Compute {
         return pool.threads();
     }
 
+    /** Layer work split by sample (convolution, pooling) runs on the same threads as the products. */
+    public void forEach(int tasks, java.util.function.IntConsumer task) {
+        pool.forEach(tasks, task);
+    }
+
     /** A·Bᵀ: B (n × k) is turned into k × n once, then C = A·(Bᵀ). */
     @Override
     public Matrix timesTransB(Matrix A, Matrix B) {

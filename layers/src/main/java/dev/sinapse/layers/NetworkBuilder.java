@@ -8,6 +8,7 @@ import dev.sinapse.api.Options;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
+import dev.sinapse.api.Shapes;
 import dev.sinapse.api.SinapseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,12 +28,25 @@ public final class NetworkBuilder {
         if (inputSize <= 0) {
             throw new SinapseException("network.input_size must be a positive integer, got " + inputSize);
         }
+        return build(new int[] {inputSize}, specs, rng);
+    }
+
+    /**
+     * The network on samples of {@code inputShape} ({features}, or {channels, height, width}). Each layer's context
+     * carries the shape the layer before gives, so image layers know their sizes here, before any data.
+     */
+    public Network build(int[] inputShape, List<LayerSpec> specs, Rng rng) {
+        if (inputShape.length == 0 || Shapes.size(inputShape) <= 0) {
+            throw new SinapseException("network.input_shape must be positive dimensions of at most 2^31 values in all, got "
+                    + Shapes.format(inputShape));
+        }
         if (specs.isEmpty()) {
             throw new SinapseException("network has no layers; add at least one 'layers { type: ... }' entry");
         }
         List<Layer> layers = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        int size = inputSize;
+        int[] shape = inputShape.clone();
+        int size = Shapes.size(shape);
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
             String type = s.type() == null ? "" : s.type().trim();
@@ -48,9 +62,9 @@ public final class NetworkBuilder {
             Layer layer;
             if (registries.layers().find(type).isPresent()) {
                 layer = registries.layers().entries().get(type)
-                        .create(new LayerContext(name, size, options, rng, registries.initializers()));
+                        .create(new LayerContext(name, shape, options, rng, registries.initializers()));
             } else if (registries.activations().find(type).isPresent()) {
-                layer = new ActivationLayer(name, size, registries.activations().entries().get(type).create(options));
+                layer = new ActivationLayer(name, shape, registries.activations().entries().get(type).create(options));
             } else {
                 Set<String> known = new TreeSet<>(registries.layers().entries().keySet());
                 known.addAll(registries.activations().entries().keySet());
@@ -65,8 +79,13 @@ public final class NetworkBuilder {
             if (size <= 0) {
                 throw new SinapseException("layer '" + name + "' (" + type + "): output size must be positive, got " + size);
             }
+            shape = layer.outputShape();
+            if (Shapes.size(shape) != size) {
+                throw new SinapseException("layer '" + name + "' (" + type + "): output shape " + Shapes.format(shape)
+                        + " does not hold its " + size + " outputs");
+            }
             layers.add(layer);
         }
-        return new Network(inputSize, layers);
+        return new Network(inputShape, layers);
     }
 }

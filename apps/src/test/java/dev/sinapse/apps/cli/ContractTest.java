@@ -67,10 +67,17 @@ class ContractTest {
      */
     static final Map<String, Map<String, String>> REQUIRED_OPTIONS = Map.of(
             "dense", Map.of("units", "3"),
+            "conv2d", Map.of("filters", "2", "kernel_size", "2"),
+            "reshape", Map.of("shape", "32"),
             "step", Map.of("step_size", "10"),
             "cosine", Map.of("total_steps", "100"));
 
-    private static final int FEATURES = 5;
+    /**
+     * Every type is checked on samples of 2 channels of 4 × 4 (32 features): image layers (conv2d, max_pool) need the
+     * shape, and the others see 32 features as any other.
+     */
+    private static final int[] IMAGE = {2, 4, 4};
+    private static final int FEATURES = 32;
     private static final Registries REGISTRIES = Injection.registries();
 
     @TempDir
@@ -98,7 +105,7 @@ class ContractTest {
     Stream<DynamicTest> everyLayerAndActivationMatchesItsNumericalGradient() {
         return layerKeys().stream().map(key -> dynamicTest(key, () -> {
             Layer layer = single(key, 11);
-            GradientCheck.checkLayer(layer, GradientCheck.random(4, FEATURES, 12), 2e-2);
+            GradientCheck.checkLayer(layer, GradientCheck.spaced(4, FEATURES, 12), 2e-2);
         }));
     }
 
@@ -252,10 +259,10 @@ class ContractTest {
         return registry.entries().keySet().stream();
     }
 
-    /** One layer of type {@code key} named "subject" on {@link #FEATURES} inputs, built the way a config builds it. */
+    /** One layer of type {@code key} named "subject" on {@link #IMAGE} inputs, built the way a config builds it. */
     private static Layer single(String key, long seed) {
         return create(key, options -> new NetworkBuilder(REGISTRIES)
-                .build(FEATURES, List.of(new LayerSpec(key, "subject", options)), new Rng(seed)).layers().get(0));
+                .build(IMAGE, List.of(new LayerSpec(key, "subject", options)), new Rng(seed)).layers().get(0));
     }
 
     private static Optimizer optimizer(String key) {
@@ -283,7 +290,7 @@ class ContractTest {
         });
     }
 
-    /** 784 → dense(6) → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows of {@code digits}. */
+    /** 784 → dense(32) read as 2 × 4 × 4 → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows of {@code digits}. */
     private static String tinyNetworkConfig(String key, Path digits) {
         String options = REQUIRED_OPTIONS.getOrDefault(key, Map.of()).entrySet().stream()
                 .map(e -> "{ key: \"" + e.getKey() + "\" value: \"" + e.getValue() + "\" }")
@@ -293,7 +300,8 @@ class ContractTest {
                 data { path: "%s" dev_rows: 40 }
                 network {
                   input_size: 784
-                  layers { name: "before" type: "dense" options: [{ key: "units" value: "6" }] }
+                  layers { name: "before" type: "dense" options: [{ key: "units" value: "32" }] }
+                  layers { name: "image" type: "reshape" options: [{ key: "shape" value: "2,4,4" }] }
                   layers { name: "subject" type: "%s" options: %s }
                   layers { name: "output" type: "dense" options: [{ key: "units" value: "10" }] }
                   layers { name: "softmax" type: "softmax" }

@@ -1,6 +1,7 @@
 package dev.sinapse.layers;
 
 import dev.sinapse.api.Compute;
+import dev.sinapse.api.Convolution;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerContext;
 import dev.sinapse.api.LayerFactory;
@@ -25,7 +26,7 @@ import java.util.List;
  * Chunks of samples depend only on the batch size and partial dW and db are added in chunk order, so any number
  * of threads gives bitwise the same result.
  */
-final class Conv2d implements Layer {
+final class Conv2d implements Convolution {
     /** At most this many partial dW, db in one backward; chunks hold at least {@value #MIN_CHUNK} samples. */
     private static final int MAX_CHUNKS = 64;
     private static final int MIN_CHUNK = 4;
@@ -79,6 +80,16 @@ final class Conv2d implements Layer {
     @Override
     public List<Param> params() {
         return List.of(W, b);
+    }
+
+    @Override
+    public Param weights() {
+        return W;
+    }
+
+    @Override
+    public int[] filterShape() {
+        return new int[] {g.channels(), g.size(), g.size()};
     }
 
     @Override

@@ -13,7 +13,10 @@ import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Provenance;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
+import javax.imageio.ImageIO;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +42,11 @@ class ConvNetworkTest {
 
     /** 1×28×28 → conv 4@5×5 stride 2 pad same → relu → max_pool → conv 6@3×3 → avg_pool → dense 10; 160 rows, batches of 32. */
     private static Experiments.Loaded config() {
-        String text = """
+        return Experiments.resolve(ConfigFiles.parseText(text(), "small-conv.textproto"), List.of(), tmp, "small-conv.textproto");
+    }
+
+    private static String text() {
+        return """
                 name: "small-conv"
                 data { path: "%s" dev_rows: 40 }
                 network {
@@ -57,7 +64,53 @@ class ConvNetworkTest {
                 optimizer { type: "adam" learning_rate: 0.01 }
                 training { epochs: 2 batch_size: 32 log_every: 1 seed: 3 }
                 """.formatted(digits.toAbsolutePath());
-        return Experiments.resolve(ConfigFiles.parseText(text, "small-conv.textproto"), List.of(), tmp, "small-conv.textproto");
+    }
+
+    @Test
+    void showDrawsTheFirstConvolutionsFiltersAndInspectAndLayersShowTheShapes() throws Exception {
+        Path config = tmp.resolve("small-conv.textproto");
+        Files.writeString(config, text());
+        Checkpoint c = Cli.train(config, tmp.resolve("run"), "--set", "training.epochs=1");
+        Path ckpt = tmp.resolve("run").resolve("last.ckpt"), png = tmp.resolve("filters.png");
+
+        Cli.Result show = Cli.run("show", "--checkpoint", ckpt.toString(), "--filters", png.toString());
+        Cli.Result inspect = Cli.run("inspect", ckpt.toString());
+        Cli.Result layers = Cli.run("layers", "--config", config.toString());
+
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("filters of 'conv1'");
+        // the grid as Charts.filters lays it out: 4 filters × 1 channel of 5 × 5 cells of 19 pixels, 6 apart, from (132, 24)
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(c.getParams(0).getName()).isEqualTo("conv1.W");
+        float[] W = new float[100];
+        for (int i = 0; i < 100; i++) {
+            W[i] = c.getParams(0).getValues(i);
+        }
+        for (int f = 0; f < 4; f++) {
+            int hi = 0, lo = 0;
+            for (int j = 1; j < 25; j++) {
+                hi = W[f * 25 + j] > W[f * 25 + hi] ? j : hi;
+                lo = W[f * 25 + j] < W[f * 25 + lo] ? j : lo;
+            }
+            assertThat(img.getRGB(132 + hi % 5 * 19 + 9, 24 + f * 101 + hi / 5 * 19 + 9) & 0xffffff).as("filter %d's largest weight", f).isEqualTo(0x000000);
+            assertThat(img.getRGB(132 + lo % 5 * 19 + 9, 24 + f * 101 + lo / 5 * 19 + 9) & 0xffffff).as("filter %d's smallest weight", f).isEqualTo(0xffffff);
+        }
+        assertThat(inspect.out()).containsPattern("input\\s+1x28x28").containsPattern("conv1\\s+conv2d\\s+4x14x14\\s+104\\s")
+                .containsPattern("max_pool\\d\\s+max_pool\\s+4x7x7");
+        assertThat(layers.code()).as(layers.err()).isZero();
+        assertThat(layers.out()).containsPattern("conv2\\s+conv2d\\s+6x5x5\\s+222\\s").containsPattern("flatten\\d\\s+flatten\\s+96\\s");
+    }
+
+    @Test
+    void filtersOfANetworkWithoutAConvolutionAreRefusedInOneLine() throws Exception {
+        Path run = Cli.trainedRun(Files.createDirectories(tmp.resolve("dense")), 100, 1);
+
+        Cli.Result r = Cli.run("show", "--checkpoint", run.resolve("last.ckpt").toString(), "--filters", tmp.resolve("none.png").toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).hasSize(1).first().asString()
+                .startsWith("error: ").contains("the network has no convolution layer");
+        assertThat(tmp.resolve("none.png")).doesNotExist();
     }
 
     private static Trainer trainer(Experiments.Loaded loaded, int threads) {

@@ -103,7 +103,7 @@ class ConvNetworkTest {
 
     @Test
     void filtersOfANetworkWithoutAConvolutionAreRefusedInOneLine() throws Exception {
-        Path run = Cli.trainedRun(Files.createDirectories(tmp.resolve("dense")), 100, 1);
+        Path run = Cli.trainedRun(Files.createDirectories(tmp.resolve("dense")), 300, 1);
 
         Cli.Result r = Cli.run("show", "--checkpoint", run.resolve("last.ckpt").toString(), "--filters", tmp.resolve("none.png").toString());
 

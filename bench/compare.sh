@@ -6,6 +6,7 @@
 #   bench/compare.sh                 # builds apps/target/sinapse.jar if missing
 #   SINAPSE="java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # one command instead of both kernels
 #   ITERATIONS=500 EPOCHS=10 THREADS=2 bench/compare.sh
+#   LENET_EPOCHS=3 bench/compare.sh  # epochs of the LeNet comparison (PyTorch's torch_lenet.py against Sinapse's lenet config)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,6 +17,7 @@ epochs="${EPOCHS:-10}"            # mini-batch epochs
 threads="${THREADS:-$(nproc)}"
 py=/usr/bin/python3               # Debian's python, where python3-numpy and python3-pandas install
 
+lenet_epochs="${LENET_EPOCHS:-3}"  # LeNet epochs on 41,000 rows (median epoch timed)
 if [ ! -f "$reference/seed_numpy.py" ] || [ ! -f "$reference/numpy_minibatch.py" ]; then
     echo "compare.sh: the NumPy references are missing: expected $reference/seed_numpy.py and numpy_minibatch.py" >&2
     echo "            (they live in the shared folder beside the repository: ../shared/reference/)" >&2
@@ -98,4 +100,32 @@ for r in sys.argv[6:]:
     print(f"Sinapse {kernel:>12}: full batch {ms:6.2f} ms ({np_ms / ms:4.1f}x faster)   batch 32 {sps:9.0f} samples/s"
           f" ({sps / np_sps:4.1f}x)   load {load:.2f} s   dev accuracy {acc_full} / {acc_mini}"
           f"   peak heap {heap_full} / {heap_mini} MB")
+PY
+
+# LeNet: the same network, Adam 1e-3 and batch 64 in PyTorch (torch_lenet.py) and in Sinapse (apps/configs/lenet.textproto,
+# whose one dropout layer on 120 units costs nothing measurable), on the same file and thread count; samples/s of a
+# training epoch, median over the epochs, and their ratio.
+echo
+if [ ! -f "$reference/torch_lenet.py" ]; then
+    echo "== LeNet: skipped ($reference/torch_lenet.py is missing)"
+    exit 0
+fi
+if ! "$py" -c 'import torch' 2>/dev/null; then
+    echo "== installing PyTorch (apt-get python3-torch)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get install -y -qq python3-torch >/dev/null
+fi
+echo "== LeNet, PyTorch: $lenet_epochs epochs, batch 64, $threads threads"
+torch_line="$("$py" "$reference/torch_lenet.py" "$csv" "$lenet_epochs" "$threads" | tail -1)"
+echo "$torch_line"
+lenet_cmd="${kernels[${#kernels[@]}-1]}"
+echo "== LeNet, Sinapse bench ($lenet_cmd): 1 warm-up + $lenet_epochs timed epochs, batch 64, $threads threads"
+out="$($lenet_cmd bench --config "$repo/apps/configs/lenet.textproto" --data "$csv" --warmup 1 --iterations "$lenet_epochs" --threads "$threads" 2>/dev/null)"
+echo "$out"
+s_lenet="$(echo "$out" | tail -1)"
+"$py" - "$(value samples_per_s "$torch_line")" "$(value samples_per_s "$s_lenet")" "$(value peak_heap_mb "$s_lenet")" <<'PY'
+import sys
+torch, sinapse, heap = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+print(f"LeNet        PyTorch {torch:9.0f} samples/s   Sinapse {sinapse:9.0f} samples/s   ratio {sinapse / torch:4.2f}x"
+      f"   Sinapse peak heap {heap} MB")
 PY

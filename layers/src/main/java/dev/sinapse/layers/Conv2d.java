@@ -228,15 +228,17 @@ final class Conv2d implements Convolution {
                 for (int ky = 0; ky < K; ky++) {
                     int iy = y0 + ky;
                     if (iy < 0 || iy >= H) {
-                        Arrays.fill(q, p, p + K, 0f);
-                        p += K;
+                        for (int kx = 0; kx < K; kx++, p++) {
+                            q[p] = 0f;
+                        }
                         continue;
                     }
-                    int kx0 = Math.max(0, -x0), kx1 = Math.max(kx0, Math.min(K, Wd - x0));
-                    Arrays.fill(q, p, p + kx0, 0f);
-                    System.arraycopy(x, plane + iy * Wd + x0 + kx0, q, p + kx0, kx1 - kx0);
-                    Arrays.fill(q, p + kx1, p + K, 0f);
-                    p += K;
+                    // K values at a time: too few for System.arraycopy's call to pay
+                    int at = plane + iy * Wd + x0;
+                    for (int kx = 0; kx < K; kx++, p++) {
+                        int ix = x0 + kx;
+                        q[p] = ix >= 0 && ix < Wd ? x[at + kx] : 0f;
+                    }
                 }
             }
         }

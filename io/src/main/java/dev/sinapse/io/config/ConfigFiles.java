@@ -189,11 +189,12 @@ public final class ConfigFiles {
             data.setPixelScale(255);
         }
         if (!b.getNetworkBuilder().hasInputSize()) {
-            long shape = 1;
+            // the product of a well-formed input_shape; otherwise 784, and validate names the bad input_shape
+            long shape = b.getNetworkBuilder().getInputShapeCount() == 3 ? 1 : 0;
             for (int d : b.getNetworkBuilder().getInputShapeList()) {
                 shape = d > 0 ? Math.min(shape * d, Integer.MAX_VALUE) : 0;
             }
-            b.getNetworkBuilder().setInputSize(b.getNetworkBuilder().getInputShapeCount() == 0 ? 784 : (int) shape);
+            b.getNetworkBuilder().setInputSize(shape > 0 ? (int) shape : 784);
         }
         if (b.getLossBuilder().getType().isEmpty()) {
             b.getLossBuilder().setType("cross_entropy");

@@ -47,7 +47,7 @@ public final class Describe {
         int tw = Math.max(4, types.stream().mapToInt(String::length).max().orElse(0));
         String row = "%-" + w + "s  %-" + tw + "s  %-12s %,10d %,12d";
         lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s  %-12s %10s %12s", "layer", "type", "output", "params", "flops"));
-        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s  %-12s", "input", "", Shapes.format(n.inputShape())));
+        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s  %s", "input", "", Shapes.format(n.inputShape())));
         long params = 0, flops = 0;
         for (int i = 0; i < n.layers().size(); i++) {
             Layer l = n.layers().get(i);

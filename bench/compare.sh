@@ -11,6 +11,7 @@
 #   bench/compare.sh                                     # builds apps/target/sinapse.jar if missing
 #   ITERATIONS=100 EPOCHS=4 WIDE_EPOCHS=2 bench/compare.sh   # a shorter run
 #   SINAPSE="env SINAPSE_VECTOR=off java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # the plain kernels
+#   LENET_EPOCHS=3 bench/compare.sh  # epochs of the LeNet comparison (torch_lenet.py against the lenet config)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,7 +23,8 @@ wide_epochs="${WIDE_EPOCHS:-3}"   # wide-dropout epochs (numpy_wide.py's default
 threads="${THREADS:-$(nproc)}"
 py=/usr/bin/python3               # Debian's python, where python3-numpy and python3-pandas install
 
-for f in seed_numpy.py numpy_minibatch.py numpy_wide.py common.py; do
+lenet_epochs="${LENET_EPOCHS:-3}"  # LeNet epochs on 41,000 rows (median epoch timed)
+for f in seed_numpy.py numpy_minibatch.py numpy_wide.py common.py torch_lenet.py; do
     if [ ! -f "$reference/$f" ]; then
         echo "compare.sh: the NumPy references are missing: expected $reference/$f" >&2
         echo "            (they live in the shared folder beside the repository, ../shared/reference/, or set REFERENCE)" >&2
@@ -111,6 +113,21 @@ w1="$(bench "wide-dropout, 1 thread" --config "$wide_cfg" --data "$fashion" --wa
 wn="$(bench "wide-dropout, $threads threads" --config "$wide_cfg" --data "$fashion" --warmup 1 --iterations "$((wide_epochs - 1))" --threads "$threads")"
 rows+=("wide-dropout batch 64, fashion 42k|$(value samples_per_s "$np_wide")|samples/s|$(value samples_per_s "$wn")|samples/s|0|$(value peak_heap_mb "$wn")|$(value kernel "$wn")|1 thread $(value samples_per_s "$w1") samples/s: $threads threads are $("$py" -c "print(f'{$(value samples_per_s "$wn")/$(value samples_per_s "$w1"):.2f}')")x one")
 
+# LeNet: the same network, Adam 1e-3 and batch 64 in PyTorch (torch_lenet.py) and in Sinapse (apps/configs/lenet.textproto,
+# whose one dropout layer on 120 units costs nothing measurable), on MNIST 42k with the same thread count; samples/s of
+# a training epoch, median over the epochs
+if ! "$py" -c 'import torch' 2>/dev/null; then
+    echo "== installing PyTorch (apt-get python3-torch)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get install -y -qq python3-torch >/dev/null
+fi
+echo "== mnist 42k: LeNet in PyTorch, $lenet_epochs epochs, batch 64, $threads threads"
+torch_line="$("$py" "$reference/torch_lenet.py" "$mnist" "$lenet_epochs" "$threads" | tail -1)"
+echo "   $torch_line"
+echo "== mnist 42k: Sinapse lenet, 1 warm-up + $lenet_epochs timed epochs, batch 64, $threads threads"
+ln="$(bench "lenet, $threads threads" --config "$repo/apps/configs/lenet.textproto" --data "$mnist" --warmup 1 --iterations "$lenet_epochs" --threads "$threads")"
+rows+=("lenet batch 64, mnist 42k|$(value samples_per_s "$torch_line")|samples/s|$(value samples_per_s "$ln")|samples/s|0|$(value peak_heap_mb "$ln")|$(value kernel "$ln")|against PyTorch (torch_lenet.py)")
+
 echo
 echo "== side by side (same machine, same session, same files; Sinapse on $threads threads)"
 "$py" - "${rows[@]}" <<'PY'
@@ -122,3 +139,4 @@ for r in sys.argv[1:]:
     ratio = ref / mine if lower == '1' else mine / ref
     print(f"{name:38} {ref:>12.1f} {unit:>9} {mine:>12.1f} {unit2:>9} {ratio:6.2f}x  {heap:>4} MB  {kernel}; {extra}")
 PY
+

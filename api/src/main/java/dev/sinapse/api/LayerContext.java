@@ -1,16 +1,25 @@
 package dev.sinapse.api;
 
-/** What a layer factory gets: the entry's name and options, the size of its input, and the means to initialize. */
+/**
+ * What a layer factory gets: the entry's name and options, the shape of its input, and the means to initialize.
+ * The input shape is one sample's: {features} when flat, {channels, height, width} for images (rows hold the pixels
+ * channel by channel, each channel row-major).
+ */
 public final class LayerContext {
     private final String name;
-    private final int inputSize;
+    private final int[] inputShape;
     private final Options options;
     private final Rng rng;
     private final Registry<InitializerFactory> initializers;
 
+    /** A flat input of {@code inputSize} features. */
     public LayerContext(String name, int inputSize, Options options, Rng rng, Registry<InitializerFactory> initializers) {
+        this(name, new int[] {inputSize}, options, rng, initializers);
+    }
+
+    public LayerContext(String name, int[] inputShape, Options options, Rng rng, Registry<InitializerFactory> initializers) {
         this.name = name;
-        this.inputSize = inputSize;
+        this.inputShape = inputShape.clone();
         this.options = options;
         this.rng = rng;
         this.initializers = initializers;
@@ -20,8 +29,14 @@ public final class LayerContext {
         return name;
     }
 
+    /** Features per sample: the product of {@link #inputShape()}. */
     public int inputSize() {
-        return inputSize;
+        return Shapes.size(inputShape);
+    }
+
+    /** One sample's input shape, as the layer before gives it (a copy). */
+    public int[] inputShape() {
+        return inputShape.clone();
     }
 
     public Options options() {

@@ -7,12 +7,17 @@ import java.util.Optional;
 
 /** An ordered stack of layers: forward through all, backward through all in reverse. */
 public final class Network {
-    private final int inputSize;
+    private final int[] inputShape;
     private final List<Layer> layers;
     private final List<Param> params;
 
     public Network(int inputSize, List<Layer> layers) {
-        this.inputSize = inputSize;
+        this(new int[] {inputSize}, layers);
+    }
+
+    /** @param inputShape one sample's shape: {features}, or {channels, height, width} */
+    public Network(int[] inputShape, List<Layer> layers) {
+        this.inputShape = inputShape.clone();
         this.layers = List.copyOf(layers);
         List<Param> ps = new ArrayList<>();
         for (Layer l : layers) {
@@ -26,11 +31,16 @@ public final class Network {
     }
 
     public int inputSize() {
-        return inputSize;
+        return Shapes.size(inputShape);
+    }
+
+    /** One sample's input shape (a copy). */
+    public int[] inputShape() {
+        return inputShape.clone();
     }
 
     public int outputSize() {
-        return layers.isEmpty() ? inputSize : layers.get(layers.size() - 1).outputSize();
+        return layers.isEmpty() ? inputSize() : layers.get(layers.size() - 1).outputSize();
     }
 
     public List<Layer> layers() {

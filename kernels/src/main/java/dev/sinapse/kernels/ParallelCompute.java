@@ -84,6 +84,7 @@ public final class ParallelCompute implements Compute {
      * done. Tasks must not depend on which thread runs them or in which order; then the result is the same for
      * any thread count. The first exception thrown by a task is rethrown here.
      */
+    @Override
     public void forEach(int tasks, IntConsumer task) {
         if (tasks <= 0) {
             return;

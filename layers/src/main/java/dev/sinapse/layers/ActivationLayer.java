@@ -5,6 +5,7 @@ import dev.sinapse.api.Elementwise;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.SameSize;
+import dev.sinapse.api.Shapes;
 
 /** A = f(Z) element-wise; dZ = dA ⊙ f'(Z). */
 public final class ActivationLayer implements Elementwise, SameSize {
@@ -14,7 +15,12 @@ public final class ActivationLayer implements Elementwise, SameSize {
     private Matrix A;
 
     public ActivationLayer(String name, int size, Activation f) {
-        this.id = new Id(name, size);
+        this(name, new int[] {size}, f);
+    }
+
+    /** On samples of {@code shape}, which the output keeps. */
+    public ActivationLayer(String name, int[] shape, Activation f) {
+        this.id = new Id(name, Shapes.size(shape), shape);
         this.f = f;
     }
 

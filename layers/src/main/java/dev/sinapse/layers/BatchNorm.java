@@ -34,7 +34,14 @@ final class BatchNorm implements SameSize {
     private boolean batchStatistics;
 
     BatchNorm(String name, int n, float momentum, float epsilon) {
-        this.id = new Id(name, n);
+        this(new Id(name, n), momentum, epsilon);
+    }
+
+    /** Per feature: an image input is normalized per pixel of each channel, and keeps its shape. */
+    BatchNorm(Id id, float momentum, float epsilon) {
+        String name = id.name();
+        int n = id.size();
+        this.id = id;
         this.momentum = momentum;
         this.epsilon = epsilon;
         Matrix ones = new Matrix(1, n);
@@ -167,7 +174,7 @@ final class BatchNorm implements SameSize {
             if (epsilon <= 0) {
                 throw options.error("epsilon", "must be positive, got " + epsilon);
             }
-            return new BatchNorm(ctx.name(), ctx.inputSize(), (float) momentum, (float) epsilon);
+            return new BatchNorm(Id.of(ctx), (float) momentum, (float) epsilon);
         }
 
         @Override

@@ -22,7 +22,11 @@ final class Dropout implements SameSize {
     private Matrix M; // the last training mask; null after an inference forward
 
     Dropout(String name, int size, float rate) {
-        this.id = new Id(name, size);
+        this(new Id(name, size), rate);
+    }
+
+    Dropout(Id id, float rate) {
+        this.id = id;
         this.rate = rate;
     }
 
@@ -81,7 +85,7 @@ final class Dropout implements SameSize {
             if (rate < 0 || rate >= 1) {
                 throw options.error("rate", "must be in [0, 1), got " + rate);
             }
-            return new Dropout(ctx.name(), ctx.inputSize(), (float) rate);
+            return new Dropout(Id.of(ctx), (float) rate);
         }
 
         @Override

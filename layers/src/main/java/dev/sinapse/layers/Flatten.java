@@ -9,8 +9,8 @@ import dev.sinapse.api.SameSize;
 
 /**
  * A = X, dX = dA.   X, A: m × n.
- * Our batches are already flat (one row of 784 pixels per sample), so there is nothing to reshape; the layer
- * exists so that configs written in the Keras habit (flatten, then dense) run unchanged.
+ * Our batches are already flat (one row per sample, an image's channels one after the other), so no value moves:
+ * the layer only declares its output flat, as configs written in the Keras habit (conv, pool, flatten, dense) expect.
  */
 final class Flatten implements SameSize {
     private final Id id;
@@ -44,7 +44,7 @@ final class Flatten implements SameSize {
 
         @Override
         public String help() {
-            return "identity on the already-flat sample rows (kept for Keras-style configs); no options";
+            return "declares the (already flat) sample rows flat, e.g. after a pooling layer; no value moves; no options";
         }
     }
 }

@@ -20,6 +20,10 @@ public final class LayersModule extends AbstractModule {
         layers.addBinding("dropout").to(Dropout.Factory.class);
         layers.addBinding("batch_norm").to(BatchNorm.Factory.class);
         layers.addBinding("flatten").to(Flatten.Factory.class);
+        layers.addBinding("reshape").to(Reshape.Factory.class);
+        layers.addBinding("conv2d").to(Conv2d.Factory.class);
+        layers.addBinding("max_pool").to(MaxPool.Factory.class);
+        layers.addBinding("avg_pool").to(AvgPool.Factory.class);
 
         MapBinder<String, ActivationFactory> activations =
                 MapBinder.newMapBinder(binder(), String.class, ActivationFactory.class);

@@ -9,6 +9,7 @@ import dev.sinapse.api.Options;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Registry;
 import dev.sinapse.api.Rng;
+import dev.sinapse.api.Shapes;
 import dev.sinapse.api.SinapseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,12 +37,25 @@ public final class NetworkBuilder {
         if (inputSize <= 0) {
             throw new SinapseException("network.input_size must be a positive integer, got " + inputSize);
         }
+        return build(new int[] {inputSize}, specs, rng);
+    }
+
+    /**
+     * The network on samples of {@code inputShape} ({features}, or {channels, height, width}). Each layer's context
+     * carries the shape the layer before gives, so image layers know their sizes here, before any data.
+     */
+    public Network build(int[] inputShape, List<LayerSpec> specs, Rng rng) {
+        if (inputShape.length == 0 || Shapes.size(inputShape) <= 0) {
+            throw new SinapseException("network.input_shape must be positive dimensions of at most 2^31 values in all, got "
+                    + Shapes.format(inputShape));
+        }
         if (specs.isEmpty()) {
             throw new SinapseException("network has no layers; add at least one 'layers { type: ... }' entry");
         }
         List<Layer> layers = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        int size = inputSize;
+        int[] shape = inputShape.clone();
+        int size = Shapes.size(shape);
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
             String type = s.type() == null ? "" : s.type().trim();
@@ -60,12 +74,12 @@ public final class NetworkBuilder {
                 // read only when written, so that the known options listed for a layer without it stay its own
                 String act = options.asMap().containsKey(ACTIVATION) ? options.getString(ACTIVATION, null) : null;
                 layer = registries.layers().entries().get(type)
-                        .create(new LayerContext(name, size, options, rng, registries.initializers()));
+                        .create(new LayerContext(name, shape, options, rng, registries.initializers()));
                 if (act != null) {
                     activation = activationAfter(layer, act, options, where);
                 }
             } else if (registries.activations().find(type).isPresent()) {
-                layer = new ActivationLayer(name, size, registries.activations().entries().get(type).create(options));
+                layer = new ActivationLayer(name, shape, registries.activations().entries().get(type).create(options));
             } else {
                 Set<String> known = new TreeSet<>(registries.layers().entries().keySet());
                 known.addAll(registries.activations().entries().keySet());
@@ -80,6 +94,11 @@ public final class NetworkBuilder {
             if (size <= 0) {
                 throw new SinapseException("layer '" + name + "' (" + type + "): output size must be positive, got " + size);
             }
+            shape = layer.outputShape();
+            if (Shapes.size(shape) != size) {
+                throw new SinapseException("layer '" + name + "' (" + type + "): output shape " + Shapes.format(shape)
+                        + " does not hold its " + size + " outputs");
+            }
             layers.add(layer);
             if (activation != null) {
                 if (!names.add(activation.name())) {
@@ -89,7 +108,7 @@ public final class NetworkBuilder {
                 layers.add(activation);
             }
         }
-        return new Network(inputSize, layers);
+        return new Network(inputShape, layers);
     }
 
     /** The layer option that appends an activation layer to an affine layer. */
@@ -106,7 +125,7 @@ public final class NetworkBuilder {
         }
         // the activation's own options cannot be written here: an activation that needs them is a layer entry of its own
         Options none = Options.empty("activation '" + key + "' of layer '" + layer.name() + "'");
-        return new ActivationLayer(layer.name() + "." + key, layer.outputSize(),
+        return new ActivationLayer(layer.name() + "." + key, layer.outputShape(),
                 registries.activations().entries().get(key).create(none));
     }
 }

@@ -25,6 +25,11 @@ final class Fixtures {
         return new NetworkBuilder(registries()).build(inputSize, specs, new Rng(seed));
     }
 
+    /** One layer named "t" of the given type on samples of {@code shape} (channels, height, width), from its options. */
+    static Layer imageLayer(String type, int[] shape, Map<String, String> options, long seed) {
+        return new NetworkBuilder(registries()).build(shape, List.of(new LayerSpec(type, "t", options)), new Rng(seed)).layers().get(0);
+    }
+
     /** One layer named "t" of the given type, built from its config options. */
     static Layer layer(String type, int inputSize, Map<String, String> options, long seed) {
         return network(inputSize, List.of(new LayerSpec(type, "t", options)), seed).layers().get(0);

@@ -21,7 +21,7 @@ class LayersModuleTest {
     @Test
     void bindsEveryLayerActivationLossAndInitializerByItsKey() {
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, LayerFactory>>() {})))
-                .containsOnlyKeys("dense", "softmax", "dropout", "batch_norm", "flatten");
+                .containsOnlyKeys("dense", "softmax", "dropout", "batch_norm", "flatten", "reshape", "conv2d", "max_pool", "avg_pool");
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, ActivationFactory>>() {})))
                 .containsOnlyKeys("relu", "leaky_relu", "sigmoid", "tanh");
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Map<String, LossFactory>>() {})))

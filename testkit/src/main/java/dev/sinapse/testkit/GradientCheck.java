@@ -113,6 +113,36 @@ public final class GradientCheck {
         return M;
     }
 
+    /**
+     * Distinct values k/40 (k = −n/2 … n/2 − 1 for n = rows·cols, so n = 128 spans [−1.6, 1.6)), shuffled, with the
+     * kink values −1, 0 and 1 first as in {@link #random}. Any two are at least 0.025 apart, more than the step, so a
+     * difference never carries one input past another: a max over inputs (max pooling) then has no kink strictly
+     * inside a difference, where the one-sided slopes only partly disagree and the kink would not be detected.
+     */
+    public static Matrix spaced(int rows, int cols, long seed) {
+        int n = rows * cols;
+        int[] k = new int[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = i - n / 2;
+        }
+        new Rng(seed).shuffle(k);
+        int[] kinks = {-40, 0, 40};
+        for (int j = 0; j < kinks.length; j++) {
+            for (int i = 0; i < n; i++) {
+                if (k[i] == kinks[j] && j < n) {
+                    k[i] = k[j];
+                    k[j] = kinks[j];
+                    break;
+                }
+            }
+        }
+        Matrix M = new Matrix(rows, cols);
+        for (int i = 0; i < n; i++) {
+            M.data()[i] = k[i] / 40f;
+        }
+        return M;
+    }
+
     private static double dot(Matrix a, Matrix b) {
         double s = 0;
         for (int i = 0; i < a.size(); i++) {

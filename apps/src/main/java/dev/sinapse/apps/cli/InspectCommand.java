@@ -5,7 +5,14 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.Network;
 import dev.sinapse.api.Registries;
+import dev.sinapse.api.Rng;
+import dev.sinapse.api.SinapseException;
+import dev.sinapse.apps.Injection;
+import dev.sinapse.apps.inference.Models;
+import dev.sinapse.apps.report.Describe;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.checkpoint.Tensors;
@@ -18,10 +25,12 @@ import dev.sinapse.io.proto.TrainingPosition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,6 +104,16 @@ public final class InspectCommand implements Callable<Integer> {
         json.put("kernel", kernel(c));
         json.put("params", params);
         json.put("param_count", count);
+        network(c).ifPresent(n -> {
+            List<Object> layers = new ArrayList<>();
+            for (int i = 0; i < n.layers().size(); i++) {
+                Layer l = n.layers().get(i);
+                layers.add(Json.object("name", l.name(), "type", c.getConfig().getNetwork().getLayers(i).getType().trim(),
+                        "output_shape", Arrays.stream(l.outputShape()).boxed().toList(), "forward_flops", l.forwardFlopsPerSample()));
+            }
+            json.put("input_shape", Arrays.stream(n.inputShape()).boxed().toList());
+            json.put("layers", layers);
+        });
         json.put("optimizer", Json.object("type", c.getOptimizer().getType(),
                 "learning_rate", c.getConfig().getOptimizer().getLearningRate(),
                 "step", c.getOptimizer().getState().getLongsOrDefault("t", 0),
@@ -107,6 +126,20 @@ public final class InspectCommand implements Callable<Integer> {
                 "init_from", pr.getInitFrom(), "init_from_params_sha256", pr.getInitFromParamsSha256()));
         json.put("params_sha256", Tensors.paramsSha256(c.getParamsList()));
         return json;
+    }
+
+    /**
+     * The network of the checkpoint's config, for its layers' shapes; empty when the config does not build, or its
+     * sizes do not match the tensors (the check after the listing says why). Its values are not loaded.
+     */
+    private static Optional<Network> network(Checkpoint c) {
+        try {
+            Registries registries = Injection.registries();
+            Models.checkSizes(c.getConfig(), c.getParamsList(), Path.of("checkpoint"), registries);
+            return Optional.of(Models.build(c.getConfig(), registries, new Rng(0)));
+        } catch (SinapseException | IllegalArgumentException unusable) {
+            return Optional.empty();
+        }
     }
 
     /** The batch kernel that trained the run: its own field since format 2, a "kernel:" key before. */
@@ -137,6 +170,11 @@ public final class InspectCommand implements Callable<Integer> {
             total += t.getValuesCount();
         }
         out.printf(Locale.ROOT, "  %-" + w + "s  %13s %,10d%n", "total", "", total);
+        network(c).ifPresent(n -> {
+            out.println("layers");
+            Describe.table(n, c.getConfig().getNetwork().getLayersList().stream().map(l -> l.getType().trim()).toList())
+                    .forEach(l -> out.println("  " + l));
+        });
         if (c.getHistoryCount() > 0) {
             MetricRecord first = c.getHistory(0), last = c.getHistory(c.getHistoryCount() - 1);
             // the dev accuracy of the first and last evaluations; none without a dev set

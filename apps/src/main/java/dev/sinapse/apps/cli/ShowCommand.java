@@ -1,5 +1,6 @@
 package dev.sinapse.apps.cli;
 
+import dev.sinapse.api.Convolution;
 import dev.sinapse.api.Dataset;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.SinapseException;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
  * row's prediction, its label when the file has one, the most probable classes and the digit drawn with shade
  * characters. Reads the file a batch at a time up to the row.
  */
-@Command(name = "show", description = "Show one digit of a CSV: the model's prediction, the label, and the picture.")
+@Command(name = "show", description = "Show one digit of a CSV: the model's prediction, the label, and the picture;"
+        + " or, with --filters, draw the first convolution's filters.")
 public final class ShowCommand implements Callable<Integer> {
     private static final int TOP = 3;
 
@@ -34,11 +36,14 @@ public final class ShowCommand implements Callable<Integer> {
     @Mixin
     CheckpointOption checkpoint;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "A Kaggle-style CSV, labelled or not (test.csv); plain or .gz.")
+    @Option(names = "--data", paramLabel = "FILE", description = "A Kaggle-style CSV, labelled or not (test.csv); plain or .gz.")
     Path data;
 
-    @Option(names = "--index", required = true, paramLabel = "N", description = "The row to show, counting from 0 (row 0 is the line after the header).")
-    long index;
+    @Option(names = "--index", paramLabel = "N", description = "The row to show, counting from 0 (row 0 is the line after the header).")
+    Long index;
+
+    @Option(names = "--filters", paramLabel = "PNG", description = "Instead of a digit: draw the first conv2d layer's filters as a grid of small images (a row per filter, a column per input channel) into this PNG.")
+    Path filters;
 
     @Option(names = "--png", paramLabel = "FILE", description = "Also write the digit, enlarged, with the prediction and label, as a PNG.")
     Path png;
@@ -48,6 +53,15 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (filters != null) {
+            if (data != null || index != null || png != null) {
+                throw new SinapseException("--filters draws the model's filters; it takes no --data, --index or --png");
+            }
+            return drawFilters();
+        }
+        if (data == null || index == null) {
+            throw new SinapseException("show needs --data FILE and --index N (or --filters PNG)");
+        }
         if (index < 0) {
             throw new SinapseException("--index " + index + ": expected a row number from 0");
         }
@@ -91,6 +105,23 @@ public final class ShowCommand implements Callable<Integer> {
             Charts.digit(pixels, side, predicted, label, p, caption, png);
             out.println("picture: " + png);
         }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --filters}: the first convolution of the model, drawn. */
+    private int drawFilters() {
+        Outputs.notAnInput("--filters", filters, Outputs.input("--checkpoint", checkpoint.checkpoint));
+        TrainedModel model = checkpoint.load();
+        Convolution conv = model.network().layers().stream().filter(l -> l instanceof Convolution).map(l -> (Convolution) l)
+                .findFirst().orElseThrow(() -> new SinapseException(model.file() + ": the network has no convolution layer;"
+                        + " --filters draws the filters of the first one"));
+        int[] shape = conv.filterShape();
+        String caption = String.format(Locale.ROOT, "%s: %d filters of %dx%dx%d, white = most negative, black = most positive",
+                conv.name(), conv.weights().value().rows(), shape[0], shape[1], shape[2]);
+        Charts.filters(conv.weights().value(), shape[0], shape[1], caption, filters);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("filters of '" + conv.name() + "': " + filters);
         out.flush();
         return 0;
     }

@@ -33,7 +33,10 @@ public final class Models {
         for (LayerConfig l : e.getNetwork().getLayersList()) {
             specs.add(new LayerSpec(l.getType(), l.getName(), l.getOptionsMap()));
         }
-        return new NetworkBuilder(registries).build(e.getNetwork().getInputSize(), specs, init);
+        List<Integer> shape = e.getNetwork().getInputShapeList();
+        return shape.isEmpty()
+                ? new NetworkBuilder(registries).build(e.getNetwork().getInputSize(), specs, init)
+                : new NetworkBuilder(registries).build(shape.stream().mapToInt(Integer::intValue).toArray(), specs, init);
     }
 
     /**

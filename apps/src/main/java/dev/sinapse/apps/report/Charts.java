@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import dev.sinapse.api.Matrix;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.JFreeChart;
@@ -347,6 +348,48 @@ public final class Charts {
             f = f.deriveFont(f.getSize2D() - 0.5f);
             g.setFont(f);
         }
+    }
+
+    /**
+     * A convolution's filters as a grid of small images: a row per filter, a column per input channel, each K × K
+     * window enlarged, white for the filter's most negative weight and black for its most positive (each filter on its
+     * own scale, so weak filters show their pattern too).
+     */
+    public static void filters(Matrix W, int channels, int k, String caption, Path png) {
+        int F = W.rows(), scale = Math.max(4, 96 / k), cell = k * scale, gap = 6, pad = 24;
+        int gridW = channels * (cell + gap) - gap, gridH = F * (cell + gap) - gap;
+        int Wd = Math.max(gridW + 2 * pad + 40, 320), H = gridH + 2 * pad + 40;
+        BufferedImage img = new BufferedImage(Wd, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        int x0 = (Wd - gridW) / 2 + 20, y0 = pad;
+        g.setFont(SMALL);
+        for (int f = 0; f < F; f++) {
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < W.cols(); j++) {
+                lo = Math.min(lo, W.get(f, j));
+                hi = Math.max(hi, W.get(f, j));
+            }
+            float range = hi > lo ? hi - lo : 1f;
+            int y = y0 + f * (cell + gap);
+            g.setColor(MUTED);
+            g.drawString(Integer.toString(f), x0 - 24, y + cell / 2 + 4);
+            for (int c = 0; c < channels; c++) {
+                int x = x0 + c * (cell + gap);
+                for (int r = 0; r < k; r++) {
+                    for (int q = 0; q < k; q++) {
+                        int v = 255 - Math.round(255 * (W.get(f, (c * k + r) * k + q) - lo) / range);
+                        g.setColor(new Color(v, v, v));
+                        g.fillRect(x + q * scale, y + r * scale, scale, scale);
+                    }
+                }
+                g.setColor(GRID);
+                g.drawRect(x - 1, y - 1, cell + 1, cell + 1);
+            }
+        }
+        g.setColor(MUTED);
+        centered(g, caption, Wd / 2, H - 16);
+        g.dispose();
+        writeImage(img, png);
     }
 
     private static void centered(Graphics2D g, String s, int cx, int baseline) {

@@ -604,7 +604,7 @@ public final class Trainer {
         int[] order = data.naturalOrder();
         double lossTotal = 0;
         long right = 0;
-        int chunk = 2048;
+        int chunk = evaluationRows(network);
         for (int from = 0; from < data.size(); from += chunk) {
             int to = Math.min(data.size(), from + chunk);
             Matrix X = data.batch(order, from, to, scale);
@@ -614,6 +614,25 @@ public final class Trainer {
             right += BatchKernel.hits(A, y);
         }
         return new Evaluation(lossTotal / data.size(), right / (double) data.size(), data.size());
+    }
+
+    /**
+     * Floats one layer's output may hold in an evaluation batch (8 MiB): arrays this large are allocated whole in G1's
+     * humongous regions, which a small heap (-Xmx300m) can fail to find contiguous.
+     */
+    static final long EVALUATION_FLOATS = 2L << 20;
+
+    /**
+     * Rows per evaluation batch: 2048, fewer when a layer's output is wide (a convolution's 6 × 28 × 28 a row), so each
+     * layer's output stays within {@link #EVALUATION_FLOATS} and 42,000 rows evaluate in a few hundred MB of heap.
+     * Networks whose layers have at most 1,024 outputs keep batches of 2048.
+     */
+    static int evaluationRows(Network network) {
+        int widest = 1;
+        for (dev.sinapse.api.Layer l : network.layers()) {
+            widest = Math.max(widest, l.outputSize());
+        }
+        return (int) Math.max(64, Math.min(2048, EVALUATION_FLOATS / widest));
     }
 
     /** The loss became NaN or infinite, or stuck at the cross-entropy clamp: training cannot go on. */

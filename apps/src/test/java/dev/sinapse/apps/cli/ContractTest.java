@@ -46,6 +46,8 @@ class ContractTest extends dev.sinapse.testkit.ContractTest {
     /** Options a type cannot be built without. Values are minimal, not tuned. */
     static final Map<String, Map<String, String>> REQUIRED_OPTIONS = Map.of(
             "dense", Map.of("units", "3"),
+            "conv2d", Map.of("filters", "2", "kernel_size", "2"),
+            "reshape", Map.of("shape", "32"),
             "step", Map.of("step_size", "10"),
             "cosine", Map.of("total_steps", "100"));
 
@@ -123,7 +125,7 @@ class ContractTest extends dev.sinapse.testkit.ContractTest {
         }
     }
 
-    /** 784 → dense(6) → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows of {@code digits}. */
+    /** 784 → dense(32) read as 2 × 4 × 4 → the subject → dense(10) → softmax, mini-batch Adam on 40 training rows of {@code digits}. */
     private static String tinyNetworkConfig(String key, Path digits) {
         String options = REQUIRED_OPTIONS.getOrDefault(key, Map.of()).entrySet().stream()
                 .map(e -> "{ key: \"" + e.getKey() + "\" value: \"" + e.getValue() + "\" }")
@@ -133,7 +135,8 @@ class ContractTest extends dev.sinapse.testkit.ContractTest {
                 data { path: "%s" dev_rows: 40 }
                 network {
                   input_size: 784
-                  layers { name: "before" type: "dense" options: [{ key: "units" value: "6" }] }
+                  layers { name: "before" type: "dense" options: [{ key: "units" value: "32" }] }
+                  layers { name: "image" type: "reshape" options: [{ key: "shape" value: "2,4,4" }] }
                   layers { name: "subject" type: "%s" options: %s }
                   layers { name: "output" type: "dense" options: [{ key: "units" value: "10" }] }
                   layers { name: "softmax" type: "softmax" }

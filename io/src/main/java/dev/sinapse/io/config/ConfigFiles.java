@@ -190,7 +190,12 @@ public final class ConfigFiles {
             data.setPixelScale(isTable(data.getFormat()) ? 1 : 255);
         }
         if (!b.getNetworkBuilder().hasInputSize()) {
-            b.getNetworkBuilder().setInputSize(784);
+            // the product of a well-formed input_shape; otherwise 784, and validate names the bad input_shape
+            long shape = b.getNetworkBuilder().getInputShapeCount() == 3 ? 1 : 0;
+            for (int d : b.getNetworkBuilder().getInputShapeList()) {
+                shape = d > 0 ? Math.min(shape * d, Integer.MAX_VALUE) : 0;
+            }
+            b.getNetworkBuilder().setInputSize(shape > 0 ? (int) shape : 784);
         }
         if (b.getLossBuilder().getType().isEmpty()) {
             b.getLossBuilder().setType("cross_entropy");
@@ -276,6 +281,21 @@ public final class ConfigFiles {
         }
         NetworkConfig network = e.getNetwork();
         atLeast(network.getInputSize(), 1, "network.input_size", "a positive integer");
+        if (network.getInputShapeCount() > 0) {
+            List<Integer> shape = network.getInputShapeList();
+            double product = 1;   // in double: three ints can overflow a long, and a product past 2^31 fails anyway
+            for (int d : shape) {
+                product *= Math.max(d, 0);
+            }
+            if (shape.size() != 3 || product == 0) {
+                throw new SinapseException("network.input_shape must be three positive integers (channels, height, width),"
+                        + " got " + shape);
+            }
+            if (product != network.getInputSize()) {
+                throw new SinapseException("network.input_shape " + shape + " holds " + (long) product + " values, but"
+                        + " network.input_size is " + network.getInputSize());
+            }
+        }
         if (network.getLayersCount() == 0) {
             throw new SinapseException("network.layers is empty: the network needs at least one layer");
         }

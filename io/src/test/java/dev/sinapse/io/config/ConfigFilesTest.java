@@ -262,7 +262,13 @@ class ConfigFilesTest {
                 bad("training { early_stopping { patience: -1 } }",
                         "training.early_stopping.patience must be 0 (off) or a positive integer, got -1"),
                 bad("training { keep_checkpoints: -1 }", "training.keep_checkpoints must be a non-negative integer, got -1"),
-                bad("network { input_size: 0 }", "network.input_size must be a positive integer, got 0"));
+                bad("network { input_size: 0 }", "network.input_size must be a positive integer, got 0"),
+                bad("network { input_size: 784 input_shape: [1, 27, 28] }",
+                        "network.input_shape [1, 27, 28] holds 756 values, but network.input_size is 784"),
+                bad("network { input_shape: [28, 28] }",
+                        "network.input_shape must be three positive integers (channels, height, width), got [28, 28]"),
+                bad("network { input_shape: [1, 0, 784] }",
+                        "network.input_shape must be three positive integers (channels, height, width), got [1, 0, 784]"));
     }
 
     private static Arguments bad(String change, String message) {
@@ -275,6 +281,15 @@ class ConfigFilesTest {
         Experiment base = ConfigFiles.parseText(TEXT, "x");
         Experiment e = ConfigFiles.withDefaults(base.toBuilder().mergeFrom(ConfigFiles.parseText(change, "change")).build());
         assertThatThrownBy(() -> ConfigFiles.validate(e)).isInstanceOf(SinapseException.class).hasMessage(message);
+    }
+
+    @Test
+    void anInputShapeWithoutAnInputSizeGivesItsProduct() {
+        Experiment e = ConfigFiles.withDefaults(ConfigFiles.parseText(
+                "network { input_shape: [3, 32, 32] layers { type: \"dense\" options: { key: \"units\" value: \"10\" } } }", "x"));
+
+        assertThat(e.getNetwork().getInputSize()).isEqualTo(3072);
+        ConfigFiles.validate(e);
     }
 
     @Test

@@ -51,11 +51,6 @@ final class Dense implements Affine {
     }
 
     @Override
-    public long forwardFlopsPerSample() {
-        return 2L * inputSize() * outputSize() + outputSize();
-    }
-
-    @Override
     public List<Param> params() {
         return List.of(W, b);
     }

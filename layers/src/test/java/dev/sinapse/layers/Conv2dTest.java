@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sinapse.api.Compute;
-import dev.sinapse.api.GradientCheck;
+import dev.sinapse.testkit.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Param;

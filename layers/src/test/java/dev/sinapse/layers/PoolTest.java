@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sinapse.api.Compute;
-import dev.sinapse.api.GradientCheck;
+import dev.sinapse.testkit.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;

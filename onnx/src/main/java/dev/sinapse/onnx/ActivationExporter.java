@@ -16,4 +16,10 @@ final class ActivationExporter implements LayerExporter {
     public String export(Layer layer, LayerSpec spec, OnnxGraph graph, String input) {
         return graph.node(opType, layer.name(), List.of(input));
     }
+
+    /** Element-wise: works on samples of any shape, images included. */
+    @Override
+    public boolean shaped() {
+        return true;
+    }
 }

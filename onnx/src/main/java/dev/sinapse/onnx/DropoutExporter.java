@@ -17,4 +17,10 @@ final class DropoutExporter implements LayerExporter {
         String ratio = graph.scalar(layer.name() + ".ratio", rate);
         return graph.node("Dropout", layer.name(), List.of(input, ratio));
     }
+
+    /** Element-wise: works on samples of any shape, images included. */
+    @Override
+    public boolean shaped() {
+        return true;
+    }
 }

@@ -12,4 +12,10 @@ final class LeakyReluExporter implements LayerExporter {
         float alpha = (float) new Options("layer '" + layer.name() + "'", spec.options()).getDouble("alpha", 0.01);
         return graph.node("LeakyRelu", layer.name(), List.of(input), OnnxGraph.attribute("alpha", alpha));
     }
+
+    /** Element-wise: works on samples of any shape, images included. */
+    @Override
+    public boolean shaped() {
+        return true;
+    }
 }

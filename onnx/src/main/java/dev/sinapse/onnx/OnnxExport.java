@@ -4,6 +4,7 @@ import dev.sinapse.api.Layer;
 import dev.sinapse.api.LayerSpec;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Param;
+import dev.sinapse.api.Shapes;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.api.SoftmaxOutput;
 import dev.sinapse.io.checkpoint.Tensors;
@@ -19,6 +20,7 @@ import dev.sinapse.onnx.proto.TypeProto;
 import dev.sinapse.onnx.proto.ValueInfoProto;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -27,10 +29,13 @@ import java.util.TreeSet;
  * A trained network as an ONNX model (IR version {@value #IR_VERSION}, default-domain opset {@value #OPSET}) that
  * takes what predict takes and gives what it gives:
  * <pre>
- *   pixels [batch, inputs] (float, raw) → Mul by 1/pixel_scale → each layer's nodes → probabilities [batch, classes]
+ *   pixels [batch, inputs] (float, raw) → Mul by 1/pixel_scale → (Reshape to [batch, C, H, W] for image inputs)
+ *     → each layer's nodes → probabilities [batch, classes]
  *                                                                                   → ArgMax → label [batch] (int64, optional)
  * </pre>
- * Each layer is written by the {@link LayerExporter} bound under its config key. A network that does not end in a
+ * Each layer is written by the {@link LayerExporter} bound under its config key; a value is reshaped between two
+ * layers where one exporter gives an image and the next takes flat rows ({@link LayerExporter#shaped()}), which
+ * moves no value: a row is an image channel by channel, each row by row, ONNX's row-major order. A network that does not end in a
  * softmax (raw scores trained with cross-entropy) gets one, as predict's probabilities do. The metadata carries the
  * experiment's name, the parameters' digest as checkpoints compute it (params_sha256), the Sinapse version and, where
  * the model has them, the class names.
@@ -91,8 +96,25 @@ public final class OnnxExport {
             String factor = graph.scalar("inverse_pixel_scale", 1f / info.pixelScale());
             x = graph.node("Mul", "preprocess", List.of(x, factor));
         }
+        // held: the per-sample shape of x in the graph; declared: what the layer before gives (Layer.outputShape)
+        int[] declared = network.inputShape(), held = {network.inputSize()};
+        if (declared.length > 1) {
+            x = graph.reshape("image", x, declared);
+            held = declared;
+        }
         for (int i = 0; i < layers.size(); i++) {
-            x = exporters.get(specs.get(i).type().trim()).export(layers.get(i), specs.get(i), graph, x);
+            Layer layer = layers.get(i);
+            LayerExporter exporter = exporters.get(specs.get(i).type().trim());
+            int[] wanted = exporter.shaped() ? declared : new int[] {Shapes.size(declared)};
+            if (!Arrays.equals(held, wanted)) {
+                x = graph.reshape(layer.name() + ".input", x, wanted);
+            }
+            x = exporter.export(layer, specs.get(i), graph, x);
+            declared = layer.outputShape();
+            held = exporter.shaped() ? declared : new int[] {layer.outputSize()};
+        }
+        if (held.length > 1) {   // an image out of the last layer: probabilities are per row
+            x = graph.reshape("flat", x, new int[] {Shapes.size(held)});
         }
         boolean softmaxLast = !layers.isEmpty() && layers.get(layers.size() - 1) instanceof SoftmaxOutput;
         g.addNode(softmaxLast ? node("Identity", PROBABILITIES, x) : node("Softmax", PROBABILITIES, x).addAttribute(OnnxGraph.attribute("axis", 1L)));

@@ -57,6 +57,38 @@ public final class OnnxGraph {
         return unique;
     }
 
+    /** A 1-D int64 initializer named {@code name} (made unique) holding {@code values}: a shape, for Reshape. */
+    public String int64s(String name, long... values) {
+        ByteBuffer raw = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            raw.putLong(v);
+        }
+        String unique = unique(name);
+        graph.addInitializer(TensorProto.newBuilder().setName(unique).setDataType(TensorProto.DataType.INT64_VALUE)
+                .setRawData(ByteString.copyFrom(raw.array())).addDims(values.length));
+        return unique;
+    }
+
+    /**
+     * A Reshape of {@code input} to [batch, sampleShape...] named {@code name}: the batch dimension is 0, which ONNX
+     * reads as "the input's own", so any batch size (even 0) passes.
+     */
+    public String reshape(String name, String input, int[] sampleShape) {
+        long[] dims = new long[sampleShape.length + 1];
+        for (int i = 0; i < sampleShape.length; i++) {
+            dims[i + 1] = sampleShape[i];
+        }
+        return node("Reshape", name, List.of(input, int64s(name + ".shape", dims)));
+    }
+
+    public static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
     /** A FLOAT tensor proto; values travel as little-endian IEEE-754 bits in raw_data, so they arrive bit-exact. */
     static TensorProto floats(String name, float[] values, long... dims) {
         ByteBuffer raw = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);

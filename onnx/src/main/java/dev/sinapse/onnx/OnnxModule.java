@@ -17,6 +17,10 @@ public final class OnnxModule extends AbstractModule {
         exporters.addBinding("dropout").to(DropoutExporter.class);
         exporters.addBinding("batch_norm").to(BatchNormExporter.class);
         exporters.addBinding("flatten").to(FlattenExporter.class);
+        exporters.addBinding("reshape").to(ReshapeExporter.class);
+        exporters.addBinding("conv2d").to(Conv2dExporter.class);
+        exporters.addBinding("max_pool").toInstance(new PoolExporter("MaxPool"));
+        exporters.addBinding("avg_pool").toInstance(new PoolExporter("AveragePool"));
         exporters.addBinding("relu").toInstance(new ActivationExporter("Relu"));
         exporters.addBinding("sigmoid").toInstance(new ActivationExporter("Sigmoid"));
         exporters.addBinding("tanh").toInstance(new ActivationExporter("Tanh"));

@@ -36,7 +36,7 @@ final class VectorCompute implements Compute {
     /** Multiply-adds worth a task of their own: below this, a second thread costs more than it saves. */
     static final long WORK_PER_TASK = 1L << 19;
     /** Above this share of zeros in A, the zero-skipping loop runs. */
-    private static final double SPARSE = 0.5;
+    private static final double SPARSE = 0.75;
 
     private final ParallelCompute pool;
 

@@ -32,7 +32,15 @@ public final class Model {
         return model.classes();
     }
 
-    /** The most probable class of one row: its index, 0..classes()−1. */
+    /**
+     * The class names, in output order, of a model trained on a table with named labels ("benign", "malignant");
+     * empty when the classes are the indices themselves (digits).
+     */
+    public java.util.List<String> classNames() {
+        return model.classNames();
+    }
+
+    /** The most probable class of one row: its index, 0..classes()−1 (its name: {@code classNames().get(i)}). */
     public int predict(float[] features) {
         return predict(new float[][] {features})[0];
     }

@@ -166,11 +166,18 @@ public final class TrainedModel {
     }
 
     /**
-     * The network's output for rows of feature values as a data file holds them (pixels 0..255), scaled as training
-     * scaled them: rows × classes, in inference mode. {@code raw} is not modified.
+     * The network's output for rows of feature values as a data file holds them (pixels 0..255, a table's raw
+     * values), transformed and scaled as training did: rows × classes, in inference mode. {@code raw} is not modified.
      */
     public Matrix outputsOfValues(Matrix raw) {
         Matrix X = raw.copy();
+        if (table != null) {
+            // a table's fill, shift and factor first, as training applied them (TableDataset.batch)
+            float[] x = X.data();
+            for (int i = 0, c = X.cols(); i < x.length; i++) {
+                x[i] = table.apply(x[i], i % c);
+            }
+        }
         X.scaleInPlace(scale);
         return kernel.outputs(network, X, compute);
     }

@@ -41,6 +41,37 @@ class SinapseTest {
     }
 
     @Test
+    void aTableModelPredictsTheNamesThePredictCommandWritesFromRawValues() throws IOException {
+        Path example = Path.of(System.getProperty("basedir", "")).resolve("configs/tabular-example.textproto");
+        Model table = Sinapse.train(example, tmp.resolve("table"), "training.epochs=5");
+        Path data = example.resolveSibling("data/breast-cancer-wisconsin.csv");
+        List<String> lines = Files.readAllLines(data);
+        List<String> header = List.of(lines.get(0).split(","));
+        int label = header.indexOf("diagnosis");
+        float[][] rows = new float[lines.size() - 1][];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            rows[i - 1] = new float[cells.length - 1];
+            for (int j = 0, f = 0; j < cells.length; j++) {
+                if (j != label) {
+                    rows[i - 1][f++] = Float.parseFloat(cells[j]);   // raw values: the model standardises them
+                }
+            }
+        }
+        Path out = tmp.resolve("table-predicted.csv");
+        assertThat(run("predict", "--checkpoint", table.checkpoint().toString(), "--input", data.toString(), "--output",
+                out.toString())).isEmpty();
+        List<String> written = Files.readAllLines(out);             // Id,diagnosis
+
+        int[] predicted = table.predict(rows);
+
+        assertThat(table.classNames()).containsExactly("benign", "malignant");
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(table.classNames().get(predicted[i])).as("row %d", i).isEqualTo(written.get(i + 1).split(",")[1]);
+        }
+    }
+
+    @Test
     void predictGivesWhatThePredictCommandWritesForTheSameRows() throws IOException {
         List<String> lines = Files.readAllLines(csv);
         float[][] rows = new float[lines.size() - 1][];

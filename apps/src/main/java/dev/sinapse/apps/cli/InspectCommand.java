@@ -172,7 +172,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-" + w + "s  %13s %,10d%n", "total", "", total);
         network(c).ifPresent(n -> {
             out.println("layers");
-            Describe.table(n, c.getConfig().getNetwork().getLayersList().stream().map(l -> l.getType().trim()).toList())
+            Describe.table(n, c.getConfig().getNetwork().getLayersList())
                     .forEach(l -> out.println("  " + l));
         });
         if (c.getHistoryCount() > 0) {

@@ -52,7 +52,7 @@ public final class LayersCommand implements Callable<Integer> {
         if (config != null) {
             Experiment e = Experiments.load(config, sets).experiment();
             Network net = Models.build(e, r, new Rng(0));
-            Describe.table(net, e.getNetwork().getLayersList().stream().map(l -> l.getType().trim()).toList()).forEach(out::println);
+            Describe.table(net, e.getNetwork().getLayersList()).forEach(out::println);
             out.flush();
             return 0;
         }

@@ -2,19 +2,18 @@ package dev.sinapse.apps.cli;
 
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Network;
-import dev.sinapse.api.Param;
 import dev.sinapse.api.Registries;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.inference.Models;
+import dev.sinapse.apps.report.Describe;
 import dev.sinapse.apps.training.CheckpointCheck;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.config.Json;
 import dev.sinapse.io.proto.Checkpoint;
 import dev.sinapse.io.proto.Experiment;
-import dev.sinapse.io.proto.LayerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,9 +52,6 @@ public final class SummaryCommand implements Callable<Integer> {
     boolean json;
 
     /** One row of the table; {@code type} is the config's key ("dense"), or the activation key of a dense's activation option. */
-    record Row(String name, String type, int[] shape, long params, long flops) {
-    }
-
     @Override
     public Integer call() {
         if (checkpoint != null && (config != null || !sets.isEmpty())) {
@@ -78,7 +74,7 @@ public final class SummaryCommand implements Callable<Integer> {
             net = Models.build(e, registries, new Rng(0));
             source = l.source();
         }
-        List<Row> rows = rows(e, net);
+        List<Describe.LayerRow> rows = rows(e, net);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(toJson(e, net, source, rows)));
@@ -89,57 +85,24 @@ public final class SummaryCommand implements Callable<Integer> {
         return 0;
     }
 
-    static List<Row> rows(Experiment e, Network net) {
-        Map<String, String> types = new LinkedHashMap<>();
-        List<LayerConfig> entries = e.getNetwork().getLayersList();
-        for (int i = 0; i < entries.size(); i++) {
-            LayerConfig l = entries.get(i);
-            String type = l.getType().trim();
-            // the name rule of NetworkBuilder: the entry's name, or type + position
-            types.put(l.getName().isBlank() ? type + (i + 1) : l.getName().trim(), type);
-        }
-        List<Row> rows = new ArrayList<>();
-        for (Layer layer : net.layers()) {
-            long params = 0;
-            for (Param p : layer.params()) {
-                params += p.value().data().length;
-            }
-            String name = layer.name();
-            String type = types.getOrDefault(name, name.substring(name.lastIndexOf('.') + 1));
-            rows.add(new Row(name, type, layer.outputShape(), params, layer.forwardFlopsPerSample()));
-        }
-        return rows;
+    static List<Describe.LayerRow> rows(Experiment e, Network net) {
+        return Describe.rows(net, e.getNetwork().getLayersList());
     }
 
     static String shape(int[] s) {
         return Arrays.stream(s).mapToObj(Integer::toString).collect(Collectors.joining(" × "));
     }
 
-    private static void print(Experiment e, Network net, String source, List<Row> rows, PrintWriter out) {
+    private static void print(Experiment e, Network net, String source, List<Describe.LayerRow> rows, PrintWriter out) {
         out.printf(Locale.ROOT, "network %s from %s: %d inputs%n", e.getName().isEmpty() ? "" : "'" + e.getName() + "'",
                 source, net.inputSize());
-        int wn = "layer".length(), wt = "type".length(), ws = "output".length();
-        for (Row r : rows) {
-            wn = Math.max(wn, r.name().length());
-            wt = Math.max(wt, r.type().length());
-            ws = Math.max(ws, shape(r.shape()).length());
-        }
-        String fmt = "%-" + wn + "s  %-" + wt + "s  %-" + ws + "s  %,12d  %,14d%n";
-        out.printf(Locale.ROOT, "%-" + wn + "s  %-" + wt + "s  %-" + ws + "s  %12s  %14s%n", "layer", "type", "output",
-                "params", "FLOPs/sample");
-        long params = 0, flops = 0;
-        for (Row r : rows) {
-            out.printf(Locale.ROOT, fmt, r.name(), r.type(), shape(r.shape()), r.params(), r.flops());
-            params += r.params();
-            flops += r.flops();
-        }
-        out.printf(Locale.ROOT, fmt, "total", "", "", params, flops);
+        Describe.table(net, e.getNetwork().getLayersList()).forEach(out::println);
     }
 
-    static Map<String, Object> toJson(Experiment e, Network net, String source, List<Row> rows) {
+    static Map<String, Object> toJson(Experiment e, Network net, String source, List<Describe.LayerRow> rows) {
         List<Object> layers = new ArrayList<>();
         long params = 0, flops = 0;
-        for (Row r : rows) {
+        for (Describe.LayerRow r : rows) {
             List<Object> shape = new ArrayList<>();
             for (int d : r.shape()) {
                 shape.add(d);

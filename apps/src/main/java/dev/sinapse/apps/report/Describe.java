@@ -4,10 +4,13 @@ import dev.sinapse.api.Layer;
 import dev.sinapse.api.Network;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Shapes;
+import dev.sinapse.io.proto.LayerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Short human descriptions of a network. */
 public final class Describe {
@@ -37,27 +40,55 @@ public final class Describe {
         return c;
     }
 
+    /** One layer of a network as the tables show it. */
+    public record LayerRow(String name, String type, int[] shape, long params, long flops) {
+    }
+
     /**
-     * One line per layer: name, type, output shape, parameters and forward FLOPs per sample, after a line for the
-     * input. {@code types} are the config's layer types, in order.
+     * Each built layer with its config type: an entry's layer by the builder's name rule (the entry's name, or type +
+     * position), an activation an affine layer's {@code activation} option adds ("hidden.relu") by its key.
      */
-    public static List<String> table(Network n, List<String> types) {
-        List<String> lines = new ArrayList<>();
-        int w = Math.max(5, n.layers().stream().mapToInt(l -> l.name().length()).max().orElse(0));
-        int tw = Math.max(4, types.stream().mapToInt(String::length).max().orElse(0));
-        String row = "%-" + w + "s  %-" + tw + "s  %-12s %,10d %,12d";
-        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s  %-12s %10s %12s", "layer", "type", "output", "params", "flops"));
-        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s  %s", "input", "", Shapes.format(n.inputShape())));
-        long params = 0, flops = 0;
-        for (int i = 0; i < n.layers().size(); i++) {
-            Layer l = n.layers().get(i);
-            long p = l.params().stream().mapToLong(x -> x.value().size()).sum();
-            lines.add(String.format(Locale.ROOT, row, l.name(), i < types.size() ? types.get(i) : "", Shapes.format(l.outputShape()),
-                    p, l.forwardFlopsPerSample()));
-            params += p;
-            flops += l.forwardFlopsPerSample();
+    public static List<LayerRow> rows(Network net, List<LayerConfig> entries) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            LayerConfig l = entries.get(i);
+            String type = l.getType().trim();
+            types.put(l.getName().isBlank() ? type + (i + 1) : l.getName().trim(), type);
         }
-        lines.add(String.format(Locale.ROOT, row, "total", "", "", params, flops));
+        List<LayerRow> rows = new ArrayList<>();
+        for (Layer layer : net.layers()) {
+            long params = 0;
+            for (Param p : layer.params()) {
+                params += p.value().size();
+            }
+            String name = layer.name();
+            String type = types.getOrDefault(name, name.substring(name.lastIndexOf('.') + 1));
+            rows.add(new LayerRow(name, type, layer.outputShape(), params, layer.forwardFlopsPerSample()));
+        }
+        return rows;
+    }
+
+    /** The layers as a table: name, type, output shape, parameters, forward FLOPs per sample, and the totals. */
+    public static List<String> table(Network net, List<LayerConfig> entries) {
+        List<LayerRow> rows = rows(net, entries);
+        int wn = "layer".length(), wt = "type".length(), ws = Math.max("output".length(), Shapes.format(net.inputShape()).length());
+        for (LayerRow r : rows) {
+            wn = Math.max(wn, r.name().length());
+            wt = Math.max(wt, r.type().length());
+            ws = Math.max(ws, Shapes.format(r.shape()).length());
+        }
+        String fmt = "%-" + wn + "s  %-" + wt + "s  %-" + ws + "s  %,12d  %,14d";
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-" + wn + "s  %-" + wt + "s  %-" + ws + "s  %12s  %14s", "layer", "type", "output",
+                "params", "FLOPs/sample"));
+        lines.add(String.format(Locale.ROOT, "%-" + wn + "s  %-" + wt + "s  %s", "input", "", Shapes.format(net.inputShape())));
+        long params = 0, flops = 0;
+        for (LayerRow r : rows) {
+            lines.add(String.format(Locale.ROOT, fmt, r.name(), r.type(), Shapes.format(r.shape()), r.params(), r.flops()));
+            params += r.params();
+            flops += r.flops();
+        }
+        lines.add(String.format(Locale.ROOT, fmt, "total", "", "", params, flops));
         return lines;
     }
 }

@@ -72,6 +72,17 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     static final double SPARSE_SHARE = 0.65;
     /** {@code -Dsinapse.sparse=on|off} forces the choice either way (tests, measurements); the bits are the same. */
     static final String SPARSE_PROPERTY = "sinapse.sparse";
+    /** Every row of a block, and where each starts in X: the dense backward pass's row lists. */
+    private static final int[] ALL_ROWS = new int[BLOCK];
+    private static final int[] ROW_STARTS = new int[BLOCK];
+
+    static {
+        for (int s = 0; s < BLOCK; s++) {
+            ALL_ROWS[s] = s;
+            ROW_STARTS[s] = s * K;
+        }
+    }
+
     /** Sixteen-pixel strips of a row: the backward pass's width. */
     private static final int STRIPS = K / (2 * LANES);
     // the training pixels, K bytes a row in the training order, and their labels, built once per dataset
@@ -264,8 +275,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         private final float[] lanes = new float[FR * FU * LANES];
         private final float[] dZ1t = new float[BLOCK * hp];     // dZ1 row-major: s·hp + r
 
-        // mostly blank data: the block's rows with strip j are stripRows[j·BLOCK + i], their entries stripEntries[…],
-        // i < stripCount[j]
+        // mostly blank data: the block's rows with strip j are stripRows[j·BLOCK + i], i < stripCount[j], and
+        // stripEntries[…] where their sixteen values start in stripValues
         private final int[] stripRows = new int[STRIPS * BLOCK];
         private final int[] stripEntries = new int[STRIPS * BLOCK];
         private final int[] stripCount = new int[STRIPS];
@@ -280,7 +291,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                     for (int e = rowStart[v], end = rowStart[v + 1]; e < end; e++) {
                         int at = strips[e] * BLOCK + stripCount[strips[e]]++;
                         stripRows[at] = s;
-                        stripEntries[at] = e;
+                        stripEntries[at] = e * 2 * LANES;
                     }
                 }
                 sparseForward(order, from, S);
@@ -397,53 +408,67 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
          * exactly nothing to dW1[·, strip], so skipping it keeps the dense path's bits.
          */
         private void sparseBackward(ChunkPartials out, int S) {
-            float[] dz = dZ1t, v = stripValues;
+            transposeDz(S);
+            for (int strip = 0; strip < STRIPS; strip++) {
+                strip(out, strip * 2 * LANES, stripValues, stripRows, stripEntries, strip * BLOCK, stripCount[strip], 0);
+            }
+        }
+
+        /** dZ1t[s·hp + r] = dZ1[r][s]: a row's units side by side, for the broadcasts of {@link #strip}. */
+        private void transposeDz(int S) {
+            float[] dz = dZ1t;
             for (int r = 0; r < h; r++) {
                 float[] d = dZ1[r];
                 for (int s = 0; s < S; s++) {
                     dz[s * hp + r] = d[s];
                 }
             }
-            for (int strip = 0; strip < STRIPS; strip++) {
-                int p = strip * 2 * LANES, rows = stripCount[strip], at = strip * BLOCK;
-                for (int u = 0; rows > 0 && u < hp; u += G) {
-                    float[] r0 = out.dW1[u], r1 = out.dW1[u + 1], r2 = out.dW1[u + 2];
-                    float[] r3 = out.dW1[u + 3], r4 = out.dW1[u + 4];
-                    FloatVector g0 = FloatVector.fromArray(F, r0, p), h0 = FloatVector.fromArray(F, r0, p + LANES);
-                    FloatVector g1 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
-                    FloatVector g2 = FloatVector.fromArray(F, r2, p), h2 = FloatVector.fromArray(F, r2, p + LANES);
-                    FloatVector g3 = FloatVector.fromArray(F, r3, p), h3 = FloatVector.fromArray(F, r3, p + LANES);
-                    FloatVector g4 = FloatVector.fromArray(F, r4, p), h4 = FloatVector.fromArray(F, r4, p + LANES);
-                    for (int i = 0; i < rows; i++) {
-                        int e = stripRows[at + i] * hp + u, xs = stripEntries[at + i] * 2 * LANES;
-                        FloatVector x = FloatVector.fromArray(F, v, xs), z = FloatVector.fromArray(F, v, xs + LANES);
-                        FloatVector d = FloatVector.broadcast(F, dz[e]);
-                        g0 = d.fma(x, g0);
-                        h0 = d.fma(z, h0);
-                        d = FloatVector.broadcast(F, dz[e + 1]);
-                        g1 = d.fma(x, g1);
-                        h1 = d.fma(z, h1);
-                        d = FloatVector.broadcast(F, dz[e + 2]);
-                        g2 = d.fma(x, g2);
-                        h2 = d.fma(z, h2);
-                        d = FloatVector.broadcast(F, dz[e + 3]);
-                        g3 = d.fma(x, g3);
-                        h3 = d.fma(z, h3);
-                        d = FloatVector.broadcast(F, dz[e + 4]);
-                        g4 = d.fma(x, g4);
-                        h4 = d.fma(z, h4);
-                    }
-                    g0.intoArray(r0, p);
-                    h0.intoArray(r0, p + LANES);
-                    g1.intoArray(r1, p);
-                    h1.intoArray(r1, p + LANES);
-                    g2.intoArray(r2, p);
-                    h2.intoArray(r2, p + LANES);
-                    g3.intoArray(r3, p);
-                    h3.intoArray(r3, p + LANES);
-                    g4.intoArray(r4, p);
-                    h4.intoArray(r4, p + LANES);
+        }
+
+        /**
+         * dW1[u, p..p+15] += Σ_i dZ1[rows[at+i]][u]·x[offsets[at+i] + add ..+16) for i < count, over all units,
+         * {@value #G} units' lanes (ten accumulators) in registers while the rows go by: each row's two X vectors feed
+         * five units. The dense path lists every row of the block, the sparse one the rows that have the strip.
+         */
+        private void strip(ChunkPartials out, int p, float[] x, int[] rows, int[] offsets, int at, int count, int add) {
+            float[] dz = dZ1t;
+            for (int u = 0; count > 0 && u < hp; u += G) {
+                float[] r0 = out.dW1[u], r1 = out.dW1[u + 1], r2 = out.dW1[u + 2];
+                float[] r3 = out.dW1[u + 3], r4 = out.dW1[u + 4];
+                FloatVector g0 = FloatVector.fromArray(F, r0, p), h0 = FloatVector.fromArray(F, r0, p + LANES);
+                FloatVector g1 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
+                FloatVector g2 = FloatVector.fromArray(F, r2, p), h2 = FloatVector.fromArray(F, r2, p + LANES);
+                FloatVector g3 = FloatVector.fromArray(F, r3, p), h3 = FloatVector.fromArray(F, r3, p + LANES);
+                FloatVector g4 = FloatVector.fromArray(F, r4, p), h4 = FloatVector.fromArray(F, r4, p + LANES);
+                for (int i = 0; i < count; i++) {
+                    int e = rows[at + i] * hp + u, xs = offsets[at + i] + add;
+                    FloatVector a = FloatVector.fromArray(F, x, xs), z = FloatVector.fromArray(F, x, xs + LANES);
+                    FloatVector d = FloatVector.broadcast(F, dz[e]);
+                    g0 = d.fma(a, g0);
+                    h0 = d.fma(z, h0);
+                    d = FloatVector.broadcast(F, dz[e + 1]);
+                    g1 = d.fma(a, g1);
+                    h1 = d.fma(z, h1);
+                    d = FloatVector.broadcast(F, dz[e + 2]);
+                    g2 = d.fma(a, g2);
+                    h2 = d.fma(z, h2);
+                    d = FloatVector.broadcast(F, dz[e + 3]);
+                    g3 = d.fma(a, g3);
+                    h3 = d.fma(z, h3);
+                    d = FloatVector.broadcast(F, dz[e + 4]);
+                    g4 = d.fma(a, g4);
+                    h4 = d.fma(z, h4);
                 }
+                g0.intoArray(r0, p);
+                h0.intoArray(r0, p + LANES);
+                g1.intoArray(r1, p);
+                h1.intoArray(r1, p + LANES);
+                g2.intoArray(r2, p);
+                h2.intoArray(r2, p + LANES);
+                g3.intoArray(r3, p);
+                h3.intoArray(r3, p + LANES);
+                g4.intoArray(r4, p);
+                h4.intoArray(r4, p + LANES);
             }
         }
 
@@ -512,52 +537,9 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
          * accumulators) in registers while the rows go by.
          */
         private void backward(ChunkPartials out, int S) {
-            float[] dz = dZ1t;
-            for (int r = 0; r < h; r++) {
-                float[] d = dZ1[r];
-                for (int s = 0; s < S; s++) {
-                    dz[s * hp + r] = d[s];
-                }
-            }
+            transposeDz(S);
             for (int p = 0; p < K; p += 2 * LANES) {
-                for (int u = 0; u < hp; u += G) {
-                    float[] r0 = out.dW1[u], r1 = out.dW1[u + 1], r2 = out.dW1[u + 2];
-                    float[] r3 = out.dW1[u + 3], r4 = out.dW1[u + 4];
-                    // dW1[u..u+4, p..p+15]: ten accumulators, each row's two X vectors feed five units
-                    FloatVector g0 = FloatVector.fromArray(F, r0, p), h0 = FloatVector.fromArray(F, r0, p + LANES);
-                    FloatVector g1 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
-                    FloatVector g2 = FloatVector.fromArray(F, r2, p), h2 = FloatVector.fromArray(F, r2, p + LANES);
-                    FloatVector g3 = FloatVector.fromArray(F, r3, p), h3 = FloatVector.fromArray(F, r3, p + LANES);
-                    FloatVector g4 = FloatVector.fromArray(F, r4, p), h4 = FloatVector.fromArray(F, r4, p + LANES);
-                    for (int s = 0, e = u, xs = p; s < S; s++, e += hp, xs += K) {
-                        FloatVector x = FloatVector.fromArray(F, X, xs), z = FloatVector.fromArray(F, X, xs + LANES);
-                        FloatVector d = FloatVector.broadcast(F, dz[e]);
-                        g0 = d.fma(x, g0);
-                        h0 = d.fma(z, h0);
-                        d = FloatVector.broadcast(F, dz[e + 1]);
-                        g1 = d.fma(x, g1);
-                        h1 = d.fma(z, h1);
-                        d = FloatVector.broadcast(F, dz[e + 2]);
-                        g2 = d.fma(x, g2);
-                        h2 = d.fma(z, h2);
-                        d = FloatVector.broadcast(F, dz[e + 3]);
-                        g3 = d.fma(x, g3);
-                        h3 = d.fma(z, h3);
-                        d = FloatVector.broadcast(F, dz[e + 4]);
-                        g4 = d.fma(x, g4);
-                        h4 = d.fma(z, h4);
-                    }
-                    g0.intoArray(r0, p);
-                    h0.intoArray(r0, p + LANES);
-                    g1.intoArray(r1, p);
-                    h1.intoArray(r1, p + LANES);
-                    g2.intoArray(r2, p);
-                    h2.intoArray(r2, p + LANES);
-                    g3.intoArray(r3, p);
-                    h3.intoArray(r3, p + LANES);
-                    g4.intoArray(r4, p);
-                    h4.intoArray(r4, p + LANES);
-                }
+                strip(out, p, X, ALL_ROWS, ROW_STARTS, 0, S, p);
             }
         }
     }

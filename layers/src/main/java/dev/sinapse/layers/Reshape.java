@@ -16,9 +16,12 @@ import dev.sinapse.api.Shapes;
  */
 final class Reshape implements SameSize {
     private final Id id;
+    /** The config type, for error messages: "reshape", or "flatten" for a reshape to one flat width. */
+    private final String type;
 
-    Reshape(Id id) {
+    Reshape(Id id, String type) {
         this.id = id;
+        this.type = type;
     }
 
     @Override
@@ -28,7 +31,7 @@ final class Reshape implements SameSize {
 
     @Override
     public Matrix forward(Matrix X, Pass pass) {
-        Inputs.requireWidth(this, "reshape", X);
+        Inputs.requireWidth(this, type, X);
         return X;
     }
 
@@ -60,7 +63,7 @@ final class Reshape implements SameSize {
                 throw options.error("shape", "'" + text + "' holds " + Shapes.size(shape) + " values, but the layer before gives "
                         + Shapes.format(ctx.inputShape()) + " = " + ctx.inputSize());
             }
-            return new Reshape(new Id(ctx.name(), ctx.inputSize(), shape));
+            return new Reshape(new Id(ctx.name(), ctx.inputSize(), shape), "reshape");
         }
 
         @Override

@@ -7,8 +7,14 @@ import dev.sinapse.api.Pass;
 import dev.sinapse.api.SameSize;
 import dev.sinapse.api.Shapes;
 
-/** A = f(Z) element-wise; dZ = dA ⊙ f'(Z). */
+/**
+ * A = f(Z) element-wise; dZ = dA ⊙ f'(Z). Large batches (a convolution's output: 64 × 4,704 values in LeNet) are cut
+ * into fixed slices run through {@link dev.sinapse.api.Compute#forEach}, so the other threads do not wait on one; each
+ * value is computed alone, so the slicing cannot change a bit.
+ */
 public final class ActivationLayer implements Elementwise, SameSize {
+    /** Values per task: below this a slice costs more to hand over than to compute. */
+    private static final int SLICE = 1 << 15;
     private final Id id;
     private final Activation f;
     private Matrix Z;
@@ -45,9 +51,11 @@ public final class ActivationLayer implements Elementwise, SameSize {
         float[] z = Z.data();
         Matrix A = new Matrix(Z.rows(), Z.cols());
         float[] a = A.data();
-        for (int i = 0; i < z.length; i++) {
-            a[i] = f.apply(z[i]);
-        }
+        pass.compute().forEach(slices(z.length), t -> {
+            for (int i = t * SLICE, end = Math.min(z.length, i + SLICE); i < end; i++) {
+                a[i] = f.apply(z[i]);
+            }
+        });
         this.Z = Z;
         this.A = A;
         return A;
@@ -61,9 +69,15 @@ public final class ActivationLayer implements Elementwise, SameSize {
         float[] z = Z.data(), a = A.data(), da = dA.data();
         Matrix dZ = new Matrix(dA.rows(), dA.cols());
         float[] dz = dZ.data();
-        for (int i = 0; i < dz.length; i++) {
-            dz[i] = da[i] * f.derivative(z[i], a[i]);
-        }
+        pass.compute().forEach(slices(dz.length), t -> {
+            for (int i = t * SLICE, end = Math.min(dz.length, i + SLICE); i < end; i++) {
+                dz[i] = da[i] * f.derivative(z[i], a[i]);
+            }
+        });
         return dZ;
+    }
+
+    private static int slices(int values) {
+        return (values + SLICE - 1) / SLICE;
     }
 }

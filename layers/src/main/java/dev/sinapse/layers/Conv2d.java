@@ -200,7 +200,9 @@ final class Conv2d implements Convolution {
                     Arrays.fill(r, 0, oy0 * OW, 0f);
                     for (int oy = oy0; oy < oy1; oy++) {
                         int o = oy * OW, src = plane + (oy * s + ky - pad) * Wd + kx - pad;
-                        Arrays.fill(r, o, o + ox0, 0f);
+                        for (int ox = 0; ox < ox0; ox++) {   // the padding: a few values, too few for a call to pay
+                            r[o + ox] = 0f;
+                        }
                         if (s == 1) {
                             System.arraycopy(x, src + ox0, r, o + ox0, ox1 - ox0);
                         } else {
@@ -208,7 +210,9 @@ final class Conv2d implements Convolution {
                                 r[o + ox] = x[src + ox * s];
                             }
                         }
-                        Arrays.fill(r, o + ox1, o + OW, 0f);
+                        for (int ox = ox1; ox < OW; ox++) {
+                            r[o + ox] = 0f;
+                        }
                     }
                     Arrays.fill(r, oy1 * OW, OH * OW, 0f);
                 }

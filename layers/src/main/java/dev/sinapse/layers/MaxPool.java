@@ -60,26 +60,45 @@ final class MaxPool implements Layer {
         float[] x = X.data(), a = A.data();
         pass.compute().forEach((m + SAMPLES_PER_TASK - 1) / SAMPLES_PER_TASK, t -> {
             for (int i = t * SAMPLES_PER_TASK, end = Math.min(m, i + SAMPLES_PER_TASK); i < end; i++) {
-                int o = i * out;
+                int xi = i * in, o = i * out;
                 for (int c = 0; c < g.channels(); c++) {
-                    int plane = c * H * Wd;
                     for (int oy = 0; oy < OH; oy++) {
+                        int top = xi + c * H * Wd + oy * s * Wd;   // the windows' first row, in x
+                        if (k == 2) {   // LeNet's windows, unrolled: the same comparisons in the same order
+                            for (int ox = 0; ox < OW; ox++, o++) {
+                                int p = top + ox * s, q = p + Wd;
+                                float max = x[p];
+                                int best = p;
+                                if (x[p + 1] > max) {
+                                    max = x[p + 1];
+                                    best = p + 1;
+                                }
+                                if (x[q] > max) {
+                                    max = x[q];
+                                    best = q;
+                                }
+                                if (x[q + 1] > max) {
+                                    max = x[q + 1];
+                                    best = q + 1;
+                                }
+                                a[o] = max;
+                                arg[o] = best - xi;
+                            }
+                            continue;
+                        }
                         for (int ox = 0; ox < OW; ox++, o++) {
-                            int first = plane + oy * s * Wd + ox * s;
-                            int best = first;
-                            float max = x[i * in + first];
+                            int first = top + ox * s, best = first;
+                            float max = x[first];
                             for (int ky = 0; ky < k; ky++) {
-                                for (int kx = 0; kx < k; kx++) {
-                                    int at = first + ky * Wd + kx;
-                                    float v = x[i * in + at];
-                                    if (v > max) {   // strictly greater: the first maximum stays
-                                        max = v;
+                                for (int at = first + ky * Wd, rowEnd = at + k; at < rowEnd; at++) {
+                                    if (x[at] > max) {   // strictly greater: the first maximum stays
+                                        max = x[at];
                                         best = at;
                                     }
                                 }
                             }
                             a[o] = max;
-                            arg[o] = best;
+                            arg[o] = best - xi;
                         }
                     }
                 }

@@ -102,11 +102,12 @@ final class Conv2d implements Convolution {
         pass.compute().forEach((m + chunk - 1) / chunk, t -> {
             float[][] P = new float[kk][n];
             float[] row = new float[n];
+            int[] visit = new int[kk];
             for (int s = t * chunk, end = Math.min(m, s + chunk); s < end; s++) {
                 im2col(x, s * g.inSize(), P);
                 for (int f = 0; f < filters; f++) {
                     Arrays.fill(row, bias[f]);
-                    combineRows(w, f * kk, 1, kk, P, row);  // row = b[f] + Σ_p W[f,p]·P[p]
+                    combineRows(w, f * kk, 1, kk, P, row, visit);  // row = b[f] + Σ_p W[f,p]·P[p]
                     System.arraycopy(row, 0, z, s * out + f * n, n);
                 }
             }
@@ -122,25 +123,20 @@ final class Conv2d implements Convolution {
         boolean needX = pass.inputGradient();
         Matrix dX = needX ? new Matrix(m, g.inSize()) : null;
         float[] dx = needX ? dX.data() : null;
-        float[][] Wrows = new float[filters][];
-        for (int f = 0; f < filters; f++) {
-            Wrows[f] = Arrays.copyOfRange(W.value().data(), f * kk, (f + 1) * kk);
-        }
+        float[] w = W.value().data();
         int chunk = chunk(m), chunks = (m + chunk - 1) / chunk;
         float[][][] dWpart = new float[chunks][filters][kk];
         float[][] dbPart = new float[chunks][filters];
         boolean narrow = kk < WIDE_WINDOW;
         pass.compute().forEach(chunks, t -> {
-            float[][] Q = narrow && !needX ? null : new float[n][kk];   // Pᵀ: a row per output position, its window
-            float[][] P = narrow ? new float[kk][n] : null;
-            float[] dQ = new float[kk];
+            float[][] Q = narrow ? null : new float[n][kk];   // Pᵀ: a row per output position, its window
+            float[][] P = narrow || needX ? new float[kk][n] : null;   // im2col for dW, or dP = Wᵀ·dZ for dX
+            float[][] D = needX ? new float[filters][] : null;          // one sample's dZ, a row per filter
+            int[] visit = new int[Math.max(n, filters)];
             float[][] dWt = dWpart[t];
             float[] dbt = dbPart[t];
             for (int s = t * chunk, end = Math.min(m, s + chunk); s < end; s++) {
                 int o = s * out;
-                if (Q != null) {
-                    im2rows(x, s * g.inSize(), Q);
-                }
                 for (int f = 0; f < filters; f++) {
                     float sum = 0f;
                     for (int j = o + f * n; j < o + (f + 1) * n; j++) {
@@ -150,18 +146,22 @@ final class Conv2d implements Convolution {
                 }
                 if (narrow) {
                     im2col(x, s * g.inSize(), P);
-                    addProductsTransB(dz, o, n, P, dWt);                        // dW[f,p] += Σ_j dZ[f,j]·P[p,j]
+                    addProductsTransB(dz, o, n, P, dWt, visit);                        // dW[f,p] += Σ_j dZ[f,j]·P[p,j]
                 } else {
+                    im2rows(x, s * g.inSize(), Q);
                     for (int f = 0; f < filters; f++) {
-                        combineRows(dz, o + f * n, 1, n, Q, dWt[f]);            // dW[f] += Σ_j dZ[f,j]·Pᵀ[j]
+                        combineRows(dz, o + f * n, 1, n, Q, dWt[f], visit);            // dW[f] += Σ_j dZ[f,j]·Pᵀ[j]
                     }
                 }
                 if (needX) {
-                    for (int j = 0; j < n; j++) {
-                        Arrays.fill(dQ, 0f);
-                        combineRows(dz, o + j, n, filters, Wrows, dQ);          // dPᵀ[j] = Σ_f dZ[f,j]·W[f]
-                        rows2im(dQ, j, dx, s * g.inSize());
+                    for (int f = 0; f < filters; f++) {
+                        D[f] = Arrays.copyOfRange(dz, o + f * n, o + (f + 1) * n);
                     }
+                    for (int p = 0; p < kk; p++) {
+                        Arrays.fill(P[p], 0f);
+                        combineRows(w, p, kk, filters, D, P[p], visit);                // dP[p] = Σ_f W[f,p]·dZ[f]
+                    }
+                    col2im(P, dx, s * g.inSize());                             // dX = col2im(dP)
                 }
             }
         });
@@ -227,6 +227,16 @@ final class Conv2d implements Convolution {
             float[] q = Q[j];
             int y0 = j / OW * s - pad, x0 = j % OW * s - pad;
             int p = 0;
+            if (y0 >= 0 && x0 >= 0 && y0 + K <= H && x0 + K <= Wd) {   // inside the image: no test per value
+                for (int c = 0; c < g.channels(); c++) {
+                    for (int ky = 0, at = xo + c * H * Wd + y0 * Wd + x0; ky < K; ky++, at += Wd) {
+                        for (int kx = 0; kx < K; kx++, p++) {
+                            q[p] = x[at + kx];
+                        }
+                    }
+                }
+                continue;
+            }
             for (int c = 0; c < g.channels(); c++) {
                 int plane = xo + c * H * Wd;
                 for (int ky = 0; ky < K; ky++) {
@@ -248,99 +258,101 @@ final class Conv2d implements Convolution {
         }
     }
 
-    /** The transpose of {@link #im2rows} for output position j: dX[c, oy·s + ky − p, ox·s + kx − p] += dQ[(c,ky,kx)]. Modified: dx. */
-    private void rows2im(float[] dQ, int j, float[] dx, int xo) {
-        int K = g.size(), s = g.stride(), pad = g.pad(), H = g.height(), Wd = g.width(), OW = g.outWidth();
-        int y0 = j / OW * s - pad, x0 = j % OW * s - pad;
-        int kx0 = Math.max(0, -x0), kx1 = Math.max(kx0, Math.min(K, Wd - x0));
+    /** The transpose of {@link #im2col}: dX[c, oy·s + ky − p, ox·s + kx − p] += dP[(c,ky,kx)][oy·OW + ox] of the sample at dx[xo..]. Modified: dx. */
+    private void col2im(float[][] dP, float[] dx, int xo) {
+        int K = g.size(), s = g.stride(), pad = g.pad(), H = g.height(), Wd = g.width();
+        int OH = g.outHeight(), OW = g.outWidth();
         int p = 0;
         for (int c = 0; c < g.channels(); c++) {
             int plane = xo + c * H * Wd;
-            for (int ky = 0; ky < K; ky++, p += K) {
-                int iy = y0 + ky;
-                if (iy < 0 || iy >= H) {
-                    continue;
-                }
-                int at = plane + iy * Wd + x0;
-                for (int kx = kx0; kx < kx1; kx++) {
-                    dx[at + kx] += dQ[p + kx];
+            for (int ky = 0; ky < K; ky++) {
+                int oy0 = Windows.first(ky, s, pad, H, OH), oy1 = Windows.end(ky, s, pad, H, OH);
+                for (int kx = 0; kx < K; kx++, p++) {
+                    float[] r = dP[p];
+                    int ox0 = Windows.first(kx, s, pad, Wd, OW), ox1 = Windows.end(kx, s, pad, Wd, OW);
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        int o = oy * OW, dst = plane + (oy * s + ky - pad) * Wd + kx - pad;
+                        if (s == 1) {
+                            for (int ox = ox0; ox < ox1; ox++) {
+                                dx[dst + ox] += r[o + ox];
+                            }
+                        } else {
+                            for (int ox = ox0; ox < ox1; ox++) {
+                                dx[dst + ox * s] += r[o + ox];
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
     /**
-     * dW[f][p] += Σ_j dz[o + f·n + j]·P[p][j]: two filters by four rows of P per pass over the n positions, eight
-     * independent scalar chains that share their loads. Modified: dW.
+     * dW[f][p] += Σ_j dz[o + f·n + j]·P[p][j] over the j whose dz is not 0 (after a max-pool most are: it sends each
+     * window's gradient to one of its values), four rows of P per pass sharing the loads of dz. Modified: dW.
      */
-    private static void addProductsTransB(float[] dz, int o, int n, float[][] P, float[][] dW) {
-        int F = dW.length, kk = P.length;
-        int f = 0;
-        for (; f + 2 <= F; f += 2) {
-            int d0 = o + f * n, d1 = d0 + n;
+    private static void addProductsTransB(float[] dz, int o, int n, float[][] P, float[][] dW, int[] visit) {
+        int kk = P.length;
+        for (int f = 0; f < dW.length; f++) {
+            int d = o + f * n, T = nonZero(dz, d, 1, n, visit);
+            float[] w = dW[f];
             int p = 0;
             for (; p + 4 <= kk; p += 4) {
                 float[] r0 = P[p], r1 = P[p + 1], r2 = P[p + 2], r3 = P[p + 3];
-                float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
-                for (int j = 0; j < n; j++) {
-                    float u = dz[d0 + j], v = dz[d1 + j];
-                    float x0 = r0[j], x1 = r1[j], x2 = r2[j], x3 = r3[j];
-                    s00 = Math.fma(u, x0, s00);
-                    s01 = Math.fma(u, x1, s01);
-                    s02 = Math.fma(u, x2, s02);
-                    s03 = Math.fma(u, x3, s03);
-                    s10 = Math.fma(v, x0, s10);
-                    s11 = Math.fma(v, x1, s11);
-                    s12 = Math.fma(v, x2, s12);
-                    s13 = Math.fma(v, x3, s13);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (int t = 0; t < T; t++) {
+                    int j = visit[t];
+                    float u = dz[d + j];
+                    s0 = Math.fma(u, r0[j], s0);
+                    s1 = Math.fma(u, r1[j], s1);
+                    s2 = Math.fma(u, r2[j], s2);
+                    s3 = Math.fma(u, r3[j], s3);
                 }
-                dW[f][p] += s00;
-                dW[f][p + 1] += s01;
-                dW[f][p + 2] += s02;
-                dW[f][p + 3] += s03;
-                dW[f + 1][p] += s10;
-                dW[f + 1][p + 1] += s11;
-                dW[f + 1][p + 2] += s12;
-                dW[f + 1][p + 3] += s13;
+                w[p] += s0;
+                w[p + 1] += s1;
+                w[p + 2] += s2;
+                w[p + 3] += s3;
             }
             for (; p < kk; p++) {
-                dW[f][p] += dot(dz, d0, P[p], n);
-                dW[f + 1][p] += dot(dz, d1, P[p], n);
-            }
-        }
-        for (; f < F; f++) {
-            for (int p = 0; p < kk; p++) {
-                dW[f][p] += dot(dz, o + f * n, P[p], n);
+                float[] r = P[p];
+                float s0 = 0f;
+                for (int t = 0; t < T; t++) {
+                    s0 = Math.fma(dz[d + visit[t]], r[visit[t]], s0);
+                }
+                w[p] += s0;
             }
         }
     }
 
-    private static float dot(float[] u, int uo, float[] v, int n) {
-        float s = 0f;
-        for (int j = 0; j < n; j++) {
-            s = Math.fma(u[uo + j], v[j], s);
+    /** Writes to visit the q in [0, count) whose a[ao + q·stride] is not 0, ascending; returns how many. Modified: visit. */
+    static int nonZero(float[] a, int ao, int stride, int count, int[] visit) {
+        int T = 0;
+        for (int q = 0; q < count; q++) {
+            visit[T] = q;
+            T += a[ao + q * stride] != 0f ? 1 : 0;   // no branch: a gradient's zeros fall anywhere
         }
-        return s;
+        return T;
     }
 
     /**
-     * out += Σ_q a[ao + q·stride]·R[q] for q in [0, count), four rows per pass so each load and store of {@code out}
-     * carries four multiply-adds, every array indexed by the same j from 0 so that C2 vectorises it. Modified: out.
+     * out += Σ_q a[ao + q·stride]·R[q] over the q whose coefficient is not 0 (found with {@code visit}, of at least
+     * count entries), four rows per pass so each load and store of {@code out} carries four multiply-adds, every
+     * array indexed by the same j from 0 so that C2 vectorises it. Modified: out, visit.
      */
-    static void combineRows(float[] a, int ao, int stride, int count, float[][] R, float[] out) {
-        int n = out.length;
-        int q = 0;
-        for (; q + 4 <= count; q += 4) {
-            float a0 = a[ao + q * stride], a1 = a[ao + (q + 1) * stride];
-            float a2 = a[ao + (q + 2) * stride], a3 = a[ao + (q + 3) * stride];
-            float[] r0 = R[q], r1 = R[q + 1], r2 = R[q + 2], r3 = R[q + 3];
+    static void combineRows(float[] a, int ao, int stride, int count, float[][] R, float[] out, int[] visit) {
+        int n = out.length, T = nonZero(a, ao, stride, count, visit);
+        int t = 0;
+        for (; t + 4 <= T; t += 4) {
+            int q0 = visit[t], q1 = visit[t + 1], q2 = visit[t + 2], q3 = visit[t + 3];
+            float a0 = a[ao + q0 * stride], a1 = a[ao + q1 * stride], a2 = a[ao + q2 * stride], a3 = a[ao + q3 * stride];
+            float[] r0 = R[q0], r1 = R[q1], r2 = R[q2], r3 = R[q3];
             for (int j = 0; j < n; j++) {
                 out[j] = Math.fma(a0, r0[j], Math.fma(a1, r1[j], Math.fma(a2, r2[j], Math.fma(a3, r3[j], out[j]))));
             }
         }
-        for (; q < count; q++) {
-            float a0 = a[ao + q * stride];
-            float[] r0 = R[q];
+        for (; t < T; t++) {
+            float a0 = a[ao + visit[t] * stride];
+            float[] r0 = R[visit[t]];
             for (int j = 0; j < n; j++) {
                 out[j] = Math.fma(a0, r0[j], out[j]);
             }

@@ -32,6 +32,8 @@ public final class ParallelCompute implements Compute {
     private static final int MAX_CHUNKS = 64;
     /** Rows per chunk of a row-parallel product. */
     private static final int ROWS_PER_TASK = 64;
+    /** Multiply-adds a task must carry to be worth a hand-off to another thread. */
+    private static final long MIN_TASK_WORK = 1L << 15;
     /** Below this many outputs per row, A·Bᵀ uses dot products. */
     private static final int NARROW = 64;
     /** Floats of partial sums a reduction may hold (16 MiB). */
@@ -145,9 +147,10 @@ public final class ParallelCompute implements Compute {
         if (n < NARROW) {
             Matrix C = new Matrix(m, n);
             float[] a = A.data(), c = C.data();
-            int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            int rowsPerTask = rowsPerTask(m, (long) k * n);
+            int tasks = (m + rowsPerTask - 1) / rowsPerTask;
             forEach(tasks, t -> {
-                for (int i = t * ROWS_PER_TASK, end = Math.min(m, i + ROWS_PER_TASK); i < end; i++) {
+                for (int i = t * rowsPerTask, end = Math.min(m, i + rowsPerTask); i < end; i++) {
                     for (int j = 0; j < n; j++) {
                         c[i * n + j] = dot(a, i * k, b, j * k, k);
                     }
@@ -192,21 +195,36 @@ public final class ParallelCompute implements Compute {
         return rowsTimes(A, R, n);
     }
 
-    /** C = A·R where R is given as k rows of n; rows of C are independent, so no reduction is needed. */
+    /**
+     * C = A·R where R is given as k rows of n; rows of C are independent, so no reduction is needed, and how they are
+     * cut into tasks cannot change a bit: a mini-batch of 64 rows is cut so every thread gets some.
+     */
     private Matrix rowsTimes(Matrix A, float[][] R, int n) {
         int m = A.rows(), k = A.cols();
         Matrix C = new Matrix(m, n);
         float[] a = A.data(), c = C.data();
-        int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        int rowsPerTask = rowsPerTask(m, (long) k * n);
+        int tasks = (m + rowsPerTask - 1) / rowsPerTask;
         forEach(tasks, t -> {
             float[] row = new float[n];
-            for (int i = t * ROWS_PER_TASK, end = Math.min(m, i + ROWS_PER_TASK); i < end; i++) {
+            for (int i = t * rowsPerTask, end = Math.min(m, i + rowsPerTask); i < end; i++) {
                 java.util.Arrays.fill(row, 0f);
                 combineRows(a, i * k, 1, k, R, row);
                 System.arraycopy(row, 0, c, i * n, n);
             }
         });
         return C;
+    }
+
+    /**
+     * Rows per task of a row-parallel product, each row costing {@code work} multiply-adds: {@value #ROWS_PER_TASK},
+     * or fewer so that every thread gets a share of a small batch, but never below {@value #MIN_TASK_WORK}
+     * multiply-adds a task (the hand-off to a pool thread costs microseconds). Only where rows are independent.
+     */
+    private int rowsPerTask(int m, long work) {
+        long byWork = Math.max(1, MIN_TASK_WORK / Math.max(1, work));
+        long byThreads = Math.max(1, (m + 2L * threads - 1) / (2L * threads));   // two tasks a thread
+        return (int) Math.max(1, Math.min(ROWS_PER_TASK, Math.max(byWork, byThreads)));
     }
 
     /**
@@ -251,7 +269,15 @@ public final class ParallelCompute implements Compute {
         int chunks = reductionChunks(m, (long) n * k);
         int rowsPerChunk = chunks == 0 ? 0 : (m + chunks - 1) / chunks;
         float[][][] partial = new float[Math.max(chunks, 1)][n][k];
-        forEach(chunks, ch -> {
+        // each chunk's output rows r are independent too: a chunk is cut into bands of them, so a single chunk (a
+        // mini-batch) still spreads over the threads, with bitwise the sums of one task
+        int bands = chunks == 0 ? 1 : (int) Math.max(1, Math.min(n, Math.min(
+                (2L * threads + chunks - 1) / chunks,
+                (long) (m / chunks) * n * k / MIN_TASK_WORK)));
+        int band = (n + bands - 1) / bands;
+        int bandCount = (n + band - 1) / band;
+        forEach(chunks * bandCount, task -> {
+            int ch = task / bandCount, r0 = task % bandCount * band, r1 = Math.min(n, r0 + band);
             float[][] P = partial[ch];
             float[][] rows = new float[4][k];
             int end = Math.min(m, (ch + 1) * rowsPerChunk);
@@ -260,7 +286,7 @@ public final class ParallelCompute implements Compute {
                 for (int q = 0; q < take; q++) {
                     System.arraycopy(b, (i + q) * k, rows[q], 0, k);
                 }
-                for (int r = 0; r < n; r++) {
+                for (int r = r0; r < r1; r++) {
                     combineRows(a, i * n + r, n, take, rows, P[r]);
                 }
             }

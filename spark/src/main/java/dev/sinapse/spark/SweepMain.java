@@ -1,6 +1,7 @@
 package dev.sinapse.spark;
 
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.io.config.Experiments;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,11 +100,36 @@ public final class SweepMain implements Runnable {
                     this.out.toAbsolutePath().normalize());
             out.flush();
             SparkConf conf = conf(master, maxFailures, Math.max(1, plan.sweep().getThreadsPerTrial()), "sinapse sweep " + config.getFileName());
+            if (conf.get("spark.master").startsWith("local")) {
+                prefetch(plan);
+            }
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 List<SweepRunner.Row> rows = SweepRunner.run(plan, this.out, sc, out);
                 return rows.stream().allMatch(r -> r.result() == null || r.result().done()) ? 0 : TRIALS_FAILED;
             }
         }
+    }
+
+    /**
+     * In local mode the executors are this JVM: the injector and the first trial's data, which every trial shares
+     * (TrialTask.Shared), are read on a background thread while Spark starts (seconds each), instead of by the first
+     * task while the others wait. A trial that needs them first waits for the same
+     * read; a failure here is left for that trial to report.
+     */
+    static void prefetch(SweepPlan plan) {
+        if (plan.trials().isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                TrialTask.Shared.injector();
+                TrialTask.Shared.data(Experiments.resolve(plan.base(), plan.trials().get(0).sets(), plan.baseDir(), plan.baseSource()));
+            } catch (RuntimeException reportedByTheTrial) {
+                // the first trial reads it again and fails with the config's own message
+            }
+        }, "sinapse-prefetch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)]");

@@ -1,7 +1,11 @@
 package dev.sinapse.spark;
 
 import com.google.protobuf.TextFormat;
+import dev.sinapse.api.Layer;
+import dev.sinapse.api.Registries;
+import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.apps.inference.Models;
 import dev.sinapse.io.config.Overrides;
 import dev.sinapse.io.files.AtomicFiles;
 import dev.sinapse.io.proto.Experiment;
@@ -90,7 +94,7 @@ public final class SweepRunner {
             int rung, Map<String, TrialResult> latest, Map<String, String> status, List<SweepPlan.Trial> all) {
         Map<SweepPlan.Trial, JavaFutureAction<List<TrialResult>>> running = new LinkedHashMap<>();
         int finished = 0;
-        for (SweepPlan.Trial t : alive) {
+        for (SweepPlan.Trial t : longestFirst(plan, alive, rung)) {
             int epochs = plan.epochs(t, rung);
             Path trialDir = dir.resolve("trials").resolve(t.id());
             TrialResult saved = TrialResult.read(trialDir, epochs, plan.objective());
@@ -132,6 +136,34 @@ public final class SweepRunner {
             progress(console, finished, alive.size(), done, r, "", plan);
             write(plan, dir, all, latest, status);
         }
+    }
+
+    /**
+     * The trials in the order their jobs are submitted: the most arithmetic first (forward FLOPs per sample ×
+     * epochs; ties keep trial order). Spark starts jobs in submission order, so with S slots the long trials start
+     * together and the short ones fill in around them, rather than one long trial starting last and running alone
+     * at the end. The order changes nothing in a trial's result, only when it runs.
+     */
+    static List<SweepPlan.Trial> longestFirst(SweepPlan plan, List<SweepPlan.Trial> trials, int rung) {
+        Map<String, Long> cost = new HashMap<>();
+        Registries registries = TrialTask.Shared.injector().getInstance(Registries.class);
+        for (SweepPlan.Trial t : trials) {
+            long c;
+            try {
+                Experiment e = plan.experiment(t, plan.epochs(t, rung));
+                long flops = 0;
+                for (Layer l : Models.build(e, registries, new Rng(0)).layers()) {
+                    flops += l.forwardFlopsPerSample();
+                }
+                c = flops * Math.max(1, e.getTraining().getEpochs());
+            } catch (RuntimeException unbuildable) {
+                c = 0;   // its task fails with the config's own message; when it runs does not matter
+            }
+            cost.put(t.id(), c);
+        }
+        List<SweepPlan.Trial> order = new ArrayList<>(trials);
+        order.sort(Comparator.comparingLong((SweepPlan.Trial t) -> -cost.get(t.id())));
+        return order;
     }
 
     private static TrialResult outcome(SweepPlan.Trial t, JavaFutureAction<List<TrialResult>> f, int epochs, SweepPlan.Objective o) {

@@ -16,7 +16,7 @@ class ShippedSweepsTest {
         Path file = Path.of("configs/article-sweep.textproto");
         SweepPlan plan = SweepPlan.of(SweepPlan.read(file), file);
         assertThat(plan.trials()).hasSize(6);
-        assertThat(plan.epochs(plan.trials().get(0), 0)).isEqualTo(100);
+        assertThat(plan.epochs(plan.trials().get(0), 0)).isEqualTo(500);
         SweepPlan.Trial first = plan.trials().get(0);
         TrialResult r = new TrialTask(first.id(), plan.base(), plan.baseDir(), plan.baseSource(), first.sets(), 1,
                 tmp.resolve(first.id()), "", plan.objective()).call();

@@ -40,6 +40,14 @@ class SweepPlanTest {
     }
 
     @Test
+    void trialsAreSubmittedMostArithmeticFirstAndEqualOnesInTrialOrder() {
+        // units 8 then 16 for each rate: forward FLOPs grow with the width, so the three 16-unit trials go first
+        SweepPlan p = plan(Fixtures.GRID + "set: \"training.epochs=1\"\n");
+        assertThat(SweepRunner.longestFirst(p, p.trials(), 0)).extracting(SweepPlan.Trial::id)
+                .containsExactly("0001", "0003", "0005", "0000", "0002", "0004");
+    }
+
+    @Test
     void aJsonSweepPlansTheSameTrialsAsItsTextFormat() throws IOException {
         SweepPlan text = plan(Fixtures.GRID);
         Path json = Files.writeString(tmp.resolve("sweep.json"), """

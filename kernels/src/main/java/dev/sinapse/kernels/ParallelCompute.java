@@ -2,15 +2,7 @@ package dev.sinapse.kernels;
 
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Matrix;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
@@ -39,41 +31,23 @@ public final class ParallelCompute implements Compute {
     /** Floats of partial sums a reduction may hold (16 MiB). */
     private static final long PARTIAL_BUDGET = 4L << 20;
 
-    /** How long an idle worker thread waits for work before it ends. */
-    static final long IDLE_SECONDS = 5;
-
     private final int threads;
-    private final ExecutorService pool;
+    /** The helper threads, or null for one thread: they spin between the many short calls of a step (below). */
+    private final SpinWorkers workers;
+    /** A call is running on the workers: a nested or concurrent call runs its tasks on its own thread instead. */
+    private final AtomicBoolean busy = new AtomicBoolean();
 
     private ParallelCompute(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        if (threads == 1) {
-            this.pool = null;
-        } else {
-            // idle workers end after a few seconds and come back on demand: a program (or a test run) that makes
-            // many computes does not keep their threads for ever
-            ThreadPoolExecutor p = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), daemonThreads());
-            p.allowCoreThreadTimeOut(true);
-            this.pool = p;
-        }
+        this.workers = threads == 1 ? null : new SpinWorkers(threads);
     }
 
-    /** A compute on {@code threads} threads: the caller's plus {@code threads − 1} daemon workers. */
+    /** A compute on {@code threads} threads: the caller's plus {@code threads − 1} daemon helpers. */
     public static ParallelCompute create(int threads) {
         return new ParallelCompute(threads);
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "sinapse-compute-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override
@@ -85,52 +59,24 @@ public final class ParallelCompute implements Compute {
      * Runs {@code task.accept(i)} for every i in [0, tasks), spread over the threads, and returns when all are
      * done. Tasks must not depend on which thread runs them or in which order; then the result is the same for
      * any thread count. The first exception thrown by a task is rethrown here.
+     *
+     * <p>On {@link SpinWorkers}: a layer-by-layer step of a mini-batch makes a dozen calls of tens of microseconds
+     * each, and a thread pool's hand-off (queue, park, unpark, future) cost as much as the work: wide-dropout at batch
+     * 64 ran slower on two threads than on one. A call made while another runs (from inside a task, or from a second
+     * thread) runs its tasks on the caller's thread, which gives the same result.
      */
     @Override
     public void forEach(int tasks, IntConsumer task) {
-        if (tasks <= 0) {
-            return;
-        }
-        if (pool == null || tasks == 1) {
+        if (workers == null || tasks <= 1 || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-                task.accept(i);
-            }
-        };
-        int helpers = Math.min(threads, tasks) - 1;
-        List<Future<?>> running = new ArrayList<>(helpers);
-        for (int h = 0; h < helpers; h++) {
-            running.add(pool.submit(worker));
-        }
-        RuntimeException failure = null;
         try {
-            worker.run();
-        } catch (RuntimeException e) {
-            failure = e;
-            next.set(tasks); // stop handing out tasks
-        }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = new IllegalStateException("interrupted while waiting for compute threads", e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+            workers.forEach(tasks, task);
+        } finally {
+            busy.set(false);
         }
     }
 

@@ -143,7 +143,9 @@ final class SpinWorkers {
      * ({@link #drain} takes whatever no helper took), and the next call starts a new helper.
      */
     private void work(int slot) {
-        long seen = generation;
+        // one behind: a helper started by a call takes part in that call (drain checks the claim's generation, so a
+        // job already finished, or none, gives it nothing to do)
+        long seen = generation - 1;
         while (true) {
             long idleSince = System.nanoTime();
             while (generation == seen) {

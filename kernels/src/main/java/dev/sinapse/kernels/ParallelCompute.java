@@ -104,12 +104,17 @@ public final class ParallelCompute implements Compute {
             });
             return C;
         }
+        // Bᵀ, its columns as rows: a copy as large as W, made every step, so it is spread over the threads too
         float[][] R = new float[k][n];
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < k; p++) {
-                R[p][j] = b[j * k + p];
+        int band = Math.max(64, (k + 2 * threads - 1) / (2 * threads));
+        forEach((k + band - 1) / band, t -> {
+            for (int p = t * band, end = Math.min(k, p + band); p < end; p++) {
+                float[] r = R[p];
+                for (int j = 0; j < n; j++) {
+                    r[j] = b[j * k + p];
+                }
             }
-        }
+        });
         return rowsTimes(A, R, n);
     }
 

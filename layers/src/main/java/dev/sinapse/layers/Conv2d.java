@@ -33,7 +33,8 @@ final class Conv2d implements Convolution {
     /**
      * From this many values per window (C·K·K) dW is summed as rows of Pᵀ scaled and added, which C2 vectorises;
      * below, those rows are too short for SIMD loops (25 for a 5 × 5 kernel on one channel) and dW is taken as dot
-     * products over the positions, eight at a time sharing their loads. Measured on LeNet's two layers (25 and 150).
+     * products over the positions whose dZ is not 0, four rows of P at a time sharing their loads. Measured on
+     * LeNet's two layers (25 and 150).
      */
     private static final int WIDE_WINDOW = 64;
 

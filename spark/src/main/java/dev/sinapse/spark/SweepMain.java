@@ -113,8 +113,8 @@ public final class SweepMain implements Runnable {
     /**
      * In local mode the executors are this JVM: the injector and the first trial's data, which every trial shares
      * (TrialTask.Shared), are read on a background thread while Spark starts (seconds each), instead of by the first
-     * task while the others wait. A trial that needs them first waits for the same
-     * read; a failure here is left for that trial to report.
+     * task while the others wait. A trial that needs them first waits for the same read; a failure here is left for
+     * that trial to report.
      */
     static void prefetch(SweepPlan plan) {
         if (plan.trials().isEmpty()) {

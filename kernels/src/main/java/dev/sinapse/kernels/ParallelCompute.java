@@ -170,7 +170,7 @@ public final class ParallelCompute implements Compute {
     /**
      * Rows per task of a row-parallel product, each row costing {@code work} multiply-adds: {@value #ROWS_PER_TASK},
      * or fewer so that every thread gets a share of a small batch, but never below {@value #MIN_TASK_WORK}
-     * multiply-adds a task (the hand-off to a pool thread costs microseconds). Only where rows are independent.
+     * multiply-adds a task (handing a task to a helper thread costs microseconds). Only where rows are independent.
      */
     private int rowsPerTask(int m, long work) {
         long byWork = Math.max(1, MIN_TASK_WORK / Math.max(1, work));

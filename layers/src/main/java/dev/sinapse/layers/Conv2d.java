@@ -132,7 +132,7 @@ final class Conv2d implements Convolution {
         pass.compute().forEach(chunks, t -> {
             float[][] Q = narrow ? null : new float[n][kk];   // Pᵀ: a row per output position, its window
             float[][] P = narrow || needX ? new float[kk][n] : null;   // im2col for dW, or dP = Wᵀ·dZ for dX
-            float[][] D = needX ? new float[filters][] : null;          // one sample's dZ, a row per filter
+            float[][] D = needX ? new float[filters][n] : null;         // one sample's dZ, a row per filter
             int[] visit = new int[Math.max(n, filters)];
             float[][] dWt = dWpart[t];
             float[] dbt = dbPart[t];
@@ -156,7 +156,7 @@ final class Conv2d implements Convolution {
                 }
                 if (needX) {
                     for (int f = 0; f < filters; f++) {
-                        D[f] = Arrays.copyOfRange(dz, o + f * n, o + (f + 1) * n);
+                        System.arraycopy(dz, o + f * n, D[f], 0, n);
                     }
                     for (int p = 0; p < kk; p++) {
                         Arrays.fill(P[p], 0f);

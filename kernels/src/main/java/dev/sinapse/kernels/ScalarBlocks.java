@@ -69,7 +69,7 @@ final class ScalarBlocks implements FusedMlpKernel.Blocks {
         return h;
     }
 
-    /** None: a mini-batch of 32 is two chunks of 16 on two threads (see {@link FusedMlpKernel#chunkSize}). */
+    /** None: a mini-batch of 32 is two chunks of 16 on two threads (see {@link FusedMlpKernel#chunks}). */
     @Override
     public int soloRows() {
         return 0;

@@ -265,10 +265,25 @@ class FusedMlpKernelTest {
     @Test
     void chunksDependOnTheBatchSizeAlone() {
         // 32 rows are two chunks of 16 whatever the thread count; 20 rows are 16 + 4
-        assertThat(FusedMlpKernel.chunkSize(32)).isEqualTo(16);
-        assertThat(FusedMlpKernel.chunkSize(20)).isEqualTo(16);
-        assertThat(FusedMlpKernel.chunkSize(8)).isEqualTo(8);
-        assertThat(FusedMlpKernel.chunkSize(41_000)).isEqualTo(FusedMlpKernel.CHUNK);
+        assertThat(FusedMlpKernel.chunks(32)).isEqualTo(2);
+        assertThat(FusedMlpKernel.chunkStart(32, 2, 1)).isEqualTo(16);
+        assertThat(FusedMlpKernel.chunkStart(20, 2, 1)).isEqualTo(16);
+        assertThat(FusedMlpKernel.chunkStart(20, 2, 2)).isEqualTo(20);
+        assertThat(FusedMlpKernel.chunks(8)).isEqualTo(1);
+        // large batches: a multiple of twelve chunks, equal to a row, covering every row once
+        for (int m : new int[] {2048, 7000, 41_000, 42_000, 60_000}) {
+            int tasks = FusedMlpKernel.chunks(m);
+            assertThat(tasks % FusedMlpKernel.BALANCE).isZero();
+            assertThat(tasks).isGreaterThanOrEqualTo((m + FusedMlpKernel.CHUNK - 1) / FusedMlpKernel.CHUNK);
+            assertThat(FusedMlpKernel.chunkStart(m, tasks, 0)).isZero();
+            assertThat(FusedMlpKernel.chunkStart(m, tasks, tasks)).isEqualTo(m);
+            for (int t = 0; t < tasks; t++) {
+                int size = FusedMlpKernel.chunkStart(m, tasks, t + 1) - FusedMlpKernel.chunkStart(m, tasks, t);
+                assertThat(size).isBetween(m / tasks, m / tasks + 1);
+            }
+        }
+        assertThat(FusedMlpKernel.chunks(42_000)).isEqualTo(48);
+        assertThat(FusedMlpKernel.chunks(7_000)).isEqualTo(12);
     }
 
     @ParameterizedTest

@@ -40,6 +40,16 @@ public interface Dataset {
      */
     Matrix batch(int[] order, int from, int to, float scale);
 
+    /**
+     * As {@link #batch}, written into {@code out}: row r at {@code offset + (r − from)·features}. A caller may fill
+     * one batch from several threads, a range of rows each. The default copies a {@link #batch}.
+     * Modified: out.
+     */
+    default void batchInto(int[] order, int from, int to, float scale, float[] out, int offset) {
+        float[] x = batch(order, from, to, scale).data();
+        System.arraycopy(x, 0, out, offset, x.length);
+    }
+
     /** The labels of order[from..to). */
     default int[] labels(int[] order, int from, int to) {
         int[] y = new int[to - from];

@@ -11,6 +11,15 @@ public interface Optimizer extends Stateful {
     void step(List<Param> params, double learningRate);
 
     /**
+     * One update whose element-wise work may run on {@code compute}'s threads. It must leave bitwise the same
+     * values as {@link #step(List, double)}: an update where each element depends on its own gradient and state
+     * alone gives that for any split. The default runs the plain step on the caller. Modified: the values.
+     */
+    default void step(List<Param> params, double learningRate, Compute compute) {
+        step(params, learningRate);
+    }
+
+    /**
      * Checks a state just {@linkplain #restore restored} against the parameters it will update (their count and
      * shapes), as the next step would: a saved state that does not fit then fails where it is loaded, and the
      * caller can name the file. The default checks nothing; an optimizer with per-parameter state overrides it.

@@ -22,10 +22,27 @@ public final class Rng {
     }
 
     public long nextLong() {
-        long z = (state += GAMMA);
+        return mix(state += GAMMA);
+    }
+
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * The float that the (i + 1)-th {@link #nextFloat} from position {@code state} gives (i from 0). SplitMix64's
+     * draws depend on their index alone, so a long run of them (a dropout mask) can be drawn in slices on several
+     * threads, then {@link #skip skipped}, with the bits of drawing them one by one.
+     */
+    public static float floatAt(long state, long i) {
+        return (mix(state + (i + 1) * GAMMA) >>> 40) * 0x1.0p-24f;
+    }
+
+    /** Moves past n draws, to where n calls of {@link #nextLong} (or nextFloat) would leave it. */
+    public void skip(long n) {
+        state += n * GAMMA;
     }
 
     /** Uniform in [0, 1) with 53 random bits. */

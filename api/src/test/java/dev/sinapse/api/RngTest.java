@@ -20,6 +20,21 @@ class RngTest {
     }
 
     @Test
+    void aDrawByItsIndexIsTheDrawInSequenceAndSkipLandsWhereTheDrawsWould() {
+        Rng seq = new Rng(42);
+        seq.nextLong();
+        long start = seq.state();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(Rng.floatAt(start, i)).isEqualTo(seq.nextFloat());
+        }
+        Rng skipped = new Rng(0);
+        skipped.restore(start);
+        skipped.skip(1000);
+        assertThat(skipped.state()).isEqualTo(seq.state());
+        assertThat(skipped.nextLong()).isEqualTo(seq.nextLong());
+    }
+
+    @Test
     void uniformDrawsHaveTheRightMeanAndRange() {
         Rng r = new Rng(1);
         double sum = 0;

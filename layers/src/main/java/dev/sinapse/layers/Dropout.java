@@ -15,8 +15,12 @@ import dev.sinapse.api.SameSize;
  * generator; backward dX = dA ⊙ M. Inference: A = X, dX = dA.
  * Scaling the kept units while training (rather than the outputs at inference, as the original paper does)
  * keeps E[A] = X, so inference is the identity and needs no knowledge of the rate.
+ * The mask is drawn in slices on the pass's threads, each value with the draw of its index ({@link Rng#floatAt}):
+ * the same mask, bit for bit, as drawing the values one after the other.
  */
 final class Dropout implements SameSize {
+    /** Values per task: a draw costs a few nanoseconds, so a batch of 64 × 128 is two tasks. */
+    private static final int SLICE = 1 << 12;
     private final Id id;
     private final float rate;
     private Matrix M; // the last training mask; null after an inference forward
@@ -52,11 +56,16 @@ final class Dropout implements SameSize {
         M = new Matrix(X.rows(), X.cols());
         Matrix A = new Matrix(X.rows(), X.cols());
         float[] x = X.data(), mask = M.data(), a = A.data();
+        // the i-th value's draw is the generator's i-th, whichever slice and thread draws it
         Rng rng = pass.rng();
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = rng.nextFloat() < rate ? 0f : keep;
-            a[i] = x[i] * mask[i];
-        }
+        long start = rng.state();
+        rng.skip(mask.length);
+        pass.compute().forEach((mask.length + SLICE - 1) / SLICE, t -> {
+            for (int i = t * SLICE, end = Math.min(mask.length, i + SLICE); i < end; i++) {
+                mask[i] = Rng.floatAt(start, i) < rate ? 0f : keep;
+                a[i] = x[i] * mask[i];
+            }
+        });
         return A;
     }
 

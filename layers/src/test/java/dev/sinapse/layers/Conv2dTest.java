@@ -1,17 +1,18 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.Compute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.Compute;
-import dev.sinapse.testkit.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Param;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
+import dev.sinapse.testkit.GradientCheck;
+import dev.sinapse.testkit.TwoThreads;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

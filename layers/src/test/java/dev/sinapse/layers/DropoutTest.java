@@ -1,16 +1,17 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.Compute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.Compute;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
 import dev.sinapse.api.SinapseException;
 import dev.sinapse.testkit.GradientCheck;
+import dev.sinapse.testkit.TwoThreads;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,25 @@ class DropoutTest {
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
+    }
+
+    @Test
+    void aMaskDrawnInSlicesOnTwoThreadsIsTheMaskDrawnOneByOne() {
+        // 64 × 300 values: five slices, taken by two threads from the last one down
+        float rate = 0.25f;
+        Matrix X = GradientCheck.random(64, 300, 6);
+        Rng two = new Rng(5);
+        Matrix A = new Dropout("d", 300, rate).forward(X, Pass.training(new TwoThreads(), two));
+
+        Rng one = new Rng(5);
+        float keep = 1f / (1f - rate);
+        float[] x = X.data();
+        for (int i = 0; i < x.length; i++) {
+            float m = one.nextFloat() < rate ? 0f : keep;
+            assertThat(A.data()[i]).isEqualTo(x[i] * m);
+        }
+        // and the generator has moved past every draw, as drawing them one by one does
+        assertThat(two.state()).isEqualTo(one.state());
     }
 
     @Test

@@ -1,16 +1,17 @@
 package dev.sinapse.layers;
 
+import dev.sinapse.api.Compute;
 import static dev.sinapse.layers.Conv2dTest.X4;
 import static dev.sinapse.layers.Conv2dTest.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sinapse.api.Compute;
-import dev.sinapse.testkit.GradientCheck;
 import dev.sinapse.api.Layer;
 import dev.sinapse.api.Matrix;
 import dev.sinapse.api.Pass;
 import dev.sinapse.api.Rng;
+import dev.sinapse.testkit.GradientCheck;
+import dev.sinapse.testkit.TwoThreads;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

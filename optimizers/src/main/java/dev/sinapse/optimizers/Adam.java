@@ -1,5 +1,6 @@
 package dev.sinapse.optimizers;
 
+import dev.sinapse.api.Compute;
 import dev.sinapse.api.Optimizer;
 import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Options;
@@ -34,6 +35,12 @@ final class Adam implements Optimizer {
 
     @Override
     public void step(List<Param> params, double alpha) {
+        step(params, alpha, Compute.serial());
+    }
+
+    /** The update of every element, in slices spread over compute's threads (each element's own arithmetic). */
+    @Override
+    public void step(List<Param> params, double alpha, Compute compute) {
         m.prepare(params);
         v.prepare(params);
         t++;
@@ -43,12 +50,12 @@ final class Adam implements Optimizer {
         // where the same loop in double ran scalar and cost more than the whole forward and backward at batch 32
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float step = (float) (alpha / biasCorrection1), unbias2 = (float) (1 / biasCorrection2), eps = (float) epsilon;
-        for (int i = 0; i < params.size(); i++) {
+        ElementSlices.forEach(params, compute, (i, from, to) -> {
             float[] theta = params.get(i).value().data();
             float[] g = params.get(i).grad().data();
             float[] mi = m.of(i);
             float[] vi = v.of(i);
-            for (int j = 0; j < theta.length; j++) {
+            for (int j = from; j < to; j++) {
                 float gj = g[j];
                 float mj = Math.fma(b1, mi[j], c1 * gj);
                 float vj = Math.fma(b2, vi[j], c2 * gj * gj);
@@ -57,7 +64,7 @@ final class Adam implements Optimizer {
                 // α·m̂ / (√v̂ + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t)
                 theta[j] -= step * mj / ((float) Math.sqrt(vj * unbias2) + eps);
             }
-        }
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sinapse.optimizers;
 
+import dev.sinapse.api.Compute;
 import dev.sinapse.api.Optimizer;
 import dev.sinapse.api.OptimizerFactory;
 import dev.sinapse.api.Options;
@@ -28,6 +29,11 @@ final class AdamW implements Optimizer {
 
     @Override
     public void step(List<Param> params, double alpha) {
+        step(params, alpha, Compute.serial());
+    }
+
+    @Override
+    public void step(List<Param> params, double alpha, Compute compute) {
         for (Param p : params) {
             if (p.decays()) {
                 float[] theta = p.value().data();
@@ -37,7 +43,7 @@ final class AdamW implements Optimizer {
                 }
             }
         }
-        adam.step(params, alpha);
+        adam.step(params, alpha, compute);
     }
 
     @Override

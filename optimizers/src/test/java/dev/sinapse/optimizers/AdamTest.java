@@ -1,17 +1,54 @@
 package dev.sinapse.optimizers;
 
+import dev.sinapse.api.Optimizer;
 import static dev.sinapse.optimizers.Fixtures.grad;
 import static dev.sinapse.optimizers.Fixtures.param;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.sinapse.api.Optimizer;
 import dev.sinapse.api.Param;
+import dev.sinapse.testkit.TwoThreads;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
+    @Test
+    void stepsOnTwoThreadsGiveTheBitsOfTheSerialStep() {
+        // a parameter of several slices and a smaller one; the slices are taken by two threads from the last down
+        int big = ElementSlices.SLICE * 2 + 123;
+        java.util.Random r = new java.util.Random(7);
+        float[] w = new float[big], u = new float[5];
+        for (int i = 0; i < big; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) r.nextGaussian();
+        }
+        List<Param> serial = List.of(param("w", true, w.clone()), param("u", false, u.clone()));
+        List<Param> threaded = List.of(param("w", true, w.clone()), param("u", false, u.clone()));
+        Optimizer one = Fixtures.create(new Adam.Factory(), "adam", Map.of());
+        Optimizer two = Fixtures.create(new Adam.Factory(), "adam", Map.of());
+        for (int step = 0; step < 3; step++) {
+            for (int p = 0; p < 2; p++) {
+                float[] g = new float[p == 0 ? big : u.length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) r.nextGaussian();
+                }
+                grad(serial.get(p), g);
+                grad(threaded.get(p), g);
+            }
+            one.step(serial, 0.01);
+            two.step(threaded, 0.01, new TwoThreads());
+        }
+        for (int p = 0; p < 2; p++) {
+            assertThat(threaded.get(p).value().data()).containsExactly(serial.get(p).value().data());
+        }
+        // every element moved: no slice was skipped
+        assertThat(threaded.get(0).value().data()[big - 1]).isNotEqualTo(w[big - 1]);
+        assertThat(threaded.get(0).value().data()[ElementSlices.SLICE]).isNotEqualTo(w[ElementSlices.SLICE]);
+    }
+
     @Test
     void twoStepsWithBiasCorrectionAtT1AndT2() {
         Optimizer adam = Fixtures.create(new Adam.Factory(), "adam", Map.of()); // β1 0.9, β2 0.999, ε 1e-8

@@ -1,4 +1,4 @@
-package dev.sinapse.layers;
+package dev.sinapse.testkit;
 
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Matrix;
@@ -7,9 +7,10 @@ import java.util.function.IntConsumer;
 
 /**
  * The serial products, but {@link #forEach} on two threads that take tasks as they come (so which thread runs which
- * task, and in which order, varies from run to run): a layer whose result depends on either fails its 1-vs-2 test.
+ * task, and in which order, varies from run to run): a layer or optimizer whose result depends on either fails its
+ * 1-vs-2 test. For plug-ins too: pass it in a {@code Pass} and compare with {@code Compute.serial()}.
  */
-final class TwoThreads implements Compute {
+public final class TwoThreads implements Compute {
     @Override
     public Matrix timesTransB(Matrix A, Matrix B) {
         return Compute.serial().timesTransB(A, B);

@@ -500,7 +500,7 @@ public final class Trainer {
                 }
             }
         }
-        optimizer.step(params, learningRate(step));
+        optimizer.step(params, learningRate(step), compute);
         step++;
         lossSum += r.loss() * (to - from);
         correctSum += r.correct();

@@ -90,18 +90,41 @@ public final class PixelDataset implements Dataset {
         return new PixelDataset(source, features, pixels, labels, Arrays.copyOfRange(index, from, to));
     }
 
+    /** Where {@link #batchInto} leaves the sum of the bytes it reads ahead. */
+    private volatile int sink;
+
     /** As {@link Dataset#batch}, reading each row's bytes in one run. */
     @Override
     public Matrix batch(int[] order, int from, int to, float scale) {
         Matrix X = new Matrix(to - from, features);
-        float[] x = X.data();
+        batchInto(order, from, to, scale, X.data(), 0);
+        return X;
+    }
+
+    /**
+     * As {@link Dataset#batchInto}. A shuffled mini-batch reads its rows from all over the pixels: one byte of each
+     * cache line is read first, for all the rows, so that the misses overlap instead of coming one row at a time;
+     * the values then come from a table of the 256 products p·scale (the same floats as computing them).
+     */
+    @Override
+    public void batchInto(int[] order, int from, int to, float scale, float[] out, int offset) {
+        int touched = 0;
         for (int r = from; r < to; r++) {
-            int src = index[order[r]] * features;
-            int dst = (r - from) * features;
-            for (int j = 0; j < features; j++) {
-                x[dst + j] = (pixels[src + j] & 0xFF) * scale;
+            for (int src = index[order[r]] * features, j = 0; j < features; j += 64) {
+                touched += pixels[src + j];
             }
         }
-        return X;
+        float[] value = new float[256];
+        for (int p = 0; p < 256; p++) {
+            value[p] = p * scale;
+        }
+        sink = touched; // the reads above are used, so the compiler keeps them
+        for (int r = from; r < to; r++) {
+            int src = index[order[r]] * features;
+            int dst = offset + (r - from) * features;
+            for (int j = 0; j < features; j++) {
+                out[dst + j] = value[pixels[src + j] & 0xFF];
+            }
+        }
     }
 }

@@ -52,6 +52,24 @@ class PixelDatasetTest {
     }
 
     @Test
+    void batchIntoWritesTheBatchsRowsAtTheOffset() {
+        int[] order = {2, 0, 3, 1};
+        float[] out = new float[2 + 3 * 3];
+        java.util.Arrays.fill(out, -1f);
+        D.batchInto(order, 1, 4, 0.5f, out, 2);
+        float[] whole = D.batch(order, 1, 4, 0.5f).data();
+        assertThat(java.util.Arrays.copyOfRange(out, 2, out.length)).containsExactly(whole);
+        assertThat(out[0]).isEqualTo(-1f);
+        assertThat(out[1]).isEqualTo(-1f);
+        // every value is pixel·scale, as computed directly
+        for (int r = 1; r < 4; r++) {
+            for (int j = 0; j < 3; j++) {
+                assertThat(whole[(r - 1) * 3 + j]).isEqualTo(D.pixel(order[r], j) * 0.5f);
+            }
+        }
+    }
+
+    @Test
     void batchOfAViewReadsTheViewsRows() {
         Dataset d = D.slice(2, 4);
         assertThat(d.batch(new int[] {1, 0}, 0, 2, 1f).data()).containsExactly(128f, 64f, 32f, 100f, 200f, 255f);

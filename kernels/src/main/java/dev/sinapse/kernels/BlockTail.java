@@ -41,20 +41,14 @@ class BlockTail {
     final void run(float[] w2, float[] bias2, float[][] Z1, float[][] A1, float[][] dZ1, int[] y, int S, float invM,
             ChunkPartials out) {
         for (int r = 0; r < h; r++) {
-            float[] z = Z1[r], a = A1[r];
-            for (int s = 0; s < S; s++) {
-                a[s] = f.apply(z[s]);
-            }
+            f.apply(Z1[r], A1[r], 0, S);
         }
         logits(w2, bias2, A1, S);
         softmax(y, S, invM, out);
         gradients(w2, A1, dZ1, S, out);
         for (int r = 0; r < h; r++) {
-            float[] d = dZ1[r], z = Z1[r], a = A1[r];
-            for (int s = 0; s < S; s++) {
-                d[s] *= f.derivative(z[s], a[s]);
-            }
-            out.db1[r] += sum(d, S);
+            f.scaleByDerivative(Z1[r], A1[r], dZ1[r], 0, S);
+            out.db1[r] += sum(dZ1[r], S);
         }
     }
 

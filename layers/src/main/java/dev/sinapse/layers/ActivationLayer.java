@@ -51,11 +51,7 @@ public final class ActivationLayer implements Elementwise, SameSize {
         float[] z = Z.data();
         Matrix A = new Matrix(Z.rows(), Z.cols());
         float[] a = A.data();
-        pass.compute().forEach(slices(z.length), t -> {
-            for (int i = t * SLICE, end = Math.min(z.length, i + SLICE); i < end; i++) {
-                a[i] = f.apply(z[i]);
-            }
-        });
+        pass.compute().forEach(slices(z.length), t -> f.apply(z, a, t * SLICE, Math.min(z.length, (t + 1) * SLICE)));
         this.Z = Z;
         this.A = A;
         return A;
@@ -70,9 +66,9 @@ public final class ActivationLayer implements Elementwise, SameSize {
         Matrix dZ = new Matrix(dA.rows(), dA.cols());
         float[] dz = dZ.data();
         pass.compute().forEach(slices(dz.length), t -> {
-            for (int i = t * SLICE, end = Math.min(dz.length, i + SLICE); i < end; i++) {
-                dz[i] = da[i] * f.derivative(z[i], a[i]);
-            }
+            int from = t * SLICE, to = Math.min(dz.length, from + SLICE);
+            System.arraycopy(da, from, dz, from, to - from);
+            f.scaleByDerivative(z, a, dz, from, to);
         });
         return dZ;
     }

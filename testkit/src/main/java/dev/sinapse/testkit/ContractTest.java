@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestFactory;
  * <ul>
  * <li>layers: backward matches finite differences; the state survives save and load; and a layer trained a step,
  * saved (weights and state), restored into a fresh one and trained on continues bitwise the same;</li>
- * <li>activations: the derivative matches finite differences of the function;</li>
+ * <li>activations: the derivative matches finite differences of the function, and the whole-row methods give the
+ * value-by-value results bit for bit;</li>
  * <li>losses: the gradient (and the closed form through softmax, if any, when a softmax is registered) matches
  * finite differences;</li>
  * <li>optimizers: a state saved and restored mid-run continues bitwise the same;</li>
@@ -163,6 +164,34 @@ public abstract class ContractTest {
         return keys(checked().activations()).map(key -> dynamicTest(key, () -> {
             var f = fromFactory(key, options -> checked().activations().get(key, "activation").create(options));
             GradientCheck.checkActivation(f, GradientCheck.random(4, FEATURES, 12), 1e-2);
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyActivationsWholeRowMethodsGiveItsValueByValueResults() {
+        // signed zeros, the smallest subnormal, ordinary values, and the extremes: an override (a branch-free loop) must
+        // agree bit for bit with apply and derivative, which layers and kernels are free to call instead
+        float[] z = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1e-30f, 0.5f, -0.5f, 3f, -3f, 40f, -40f,
+                Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        return keys(checked().activations()).map(key -> dynamicTest(key, () -> {
+            var f = fromFactory(key, options -> checked().activations().get(key, "activation").create(options));
+            int n = z.length + 2;   // one value either side that the range [1, n − 1) must leave alone
+            float[] in = new float[n], a = new float[n], d = new float[n];
+            System.arraycopy(z, 0, in, 1, z.length);
+            java.util.Arrays.fill(a, 7f);
+            java.util.Arrays.fill(d, -2.5f);
+            f.apply(in, a, 1, n - 1);
+            f.scaleByDerivative(in, a, d, 1, n - 1);
+            assertThat(a[0]).isEqualTo(7f);
+            assertThat(a[n - 1]).isEqualTo(7f);
+            assertThat(d[0]).isEqualTo(-2.5f);
+            assertThat(d[n - 1]).isEqualTo(-2.5f);
+            for (int i = 1; i < n - 1; i++) {
+                float fz = f.apply(in[i]);
+                assertThat(Float.floatToRawIntBits(a[i])).as("f(%s)", in[i]).isEqualTo(Float.floatToRawIntBits(fz));
+                assertThat(Float.floatToRawIntBits(d[i])).as("-2.5·f'(%s)", in[i])
+                        .isEqualTo(Float.floatToRawIntBits(-2.5f * f.derivative(in[i], fz)));
+            }
         }));
     }
 

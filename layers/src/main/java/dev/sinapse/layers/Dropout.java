@@ -19,8 +19,8 @@ import dev.sinapse.api.SameSize;
  * the same mask, bit for bit, as drawing the values one after the other.
  */
 final class Dropout implements SameSize {
-    /** Values per task: a draw costs a few nanoseconds, so a batch of 64 × 128 is two tasks. */
-    private static final int SLICE = 1 << 12;
+    /** Values per task: a draw costs a few nanoseconds, so a batch of 64 × 64 is two tasks. */
+    private static final int SLICE = 1 << 11;
     private final Id id;
     private final float rate;
     private Matrix M; // the last training mask; null after an inference forward

@@ -2,6 +2,8 @@ package dev.sinapse.kernels;
 
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Matrix;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -30,6 +32,17 @@ public final class ParallelCompute implements Compute {
     private static final int NARROW = 64;
     /** Floats of partial sums a reduction may hold (16 MiB). */
     private static final long PARTIAL_BUDGET = 4L << 20;
+
+    /** Scratch arrays up to this many floats are kept for the next call of the same shape (4 MB). */
+    private static final long SCRATCH_LIMIT = 1L << 20;
+    /**
+     * Per calling thread, by use and shape: W's transposed copy, B's rows, a mini-batch's weight-gradient partial. They
+     * are as large as W and were new every call: wide-dropout allocated 1.8 MB a step, a young collection every
+     * tenth of a second. A call's scratch is its own until it returns (its tasks never call back in with the same
+     * use), so one set per thread is enough.
+     */
+    private static final ThreadLocal<Map<Long, float[][]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+    private static final int TRANSPOSED = 0, ROWS = 1, PARTIAL = 2;
 
     private final int threads;
     /** The helper threads, or null for one thread: they spin between the many short calls of a step (below). */
@@ -105,7 +118,7 @@ public final class ParallelCompute implements Compute {
             return C;
         }
         // Bᵀ, its columns as rows: a copy as large as W, made every step, so it is spread over the threads too
-        float[][] R = new float[k][n];
+        float[][] R = scratch(TRANSPOSED, k, n);
         int band = Math.max(64, (k + 2 * threads - 1) / (2 * threads));
         forEach((k + band - 1) / band, t -> {
             for (int p = t * band, end = Math.min(k, p + band); p < end; p++) {
@@ -139,9 +152,9 @@ public final class ParallelCompute implements Compute {
     public Matrix times(Matrix A, Matrix B) {
         int k = A.cols(), n = B.cols();
         check(B.rows() == k, "times", A, B);
-        float[][] R = new float[k][];
+        float[][] R = scratch(ROWS, k, n);
         for (int p = 0; p < k; p++) {
-            R[p] = java.util.Arrays.copyOfRange(B.data(), p * n, (p + 1) * n);
+            System.arraycopy(B.data(), p * n, R[p], 0, n);
         }
         return rowsTimes(A, R, n);
     }
@@ -221,7 +234,7 @@ public final class ParallelCompute implements Compute {
         float[] a = A.data(), b = B.data();
         int chunks = reductionChunks(m, (long) n * k);
         int rowsPerChunk = chunks == 0 ? 0 : (m + chunks - 1) / chunks;
-        float[][][] partial = new float[Math.max(chunks, 1)][n][k];
+        float[][][] partial = chunks == 1 ? new float[][][] {scratch(PARTIAL, n, k)} : new float[Math.max(chunks, 1)][n][k];
         // each chunk's output rows r are independent too: a chunk is cut into bands of them, so a single chunk (a
         // mini-batch) still spreads over the threads, with bitwise the sums of one task
         int bands = chunks == 0 ? 1 : (int) Math.max(1, Math.min(n, Math.min(
@@ -232,6 +245,11 @@ public final class ParallelCompute implements Compute {
         forEach(chunks * bandCount, task -> {
             int ch = task / bandCount, r0 = task % bandCount * band, r1 = Math.min(n, r0 + band);
             float[][] P = partial[ch];
+            if (chunks == 1) {
+                for (int r = r0; r < r1; r++) {
+                    java.util.Arrays.fill(P[r], 0f);   // a kept scratch: last call's sums
+                }
+            }
             float[][] rows = new float[4][k];
             int end = Math.min(m, (ch + 1) * rowsPerChunk);
             for (int i = ch * rowsPerChunk; i < end; i += 4) {
@@ -255,6 +273,15 @@ public final class ParallelCompute implements Compute {
             }
             System.arraycopy(sum, 0, c, r * k, k);
         });
+    }
+
+    /** A rows × cols array for {@code use}, kept per thread for the next call when small enough; contents undefined. */
+    private static float[][] scratch(int use, int rows, int cols) {
+        if ((long) rows * cols > SCRATCH_LIMIT) {
+            return new float[rows][cols];
+        }
+        long key = (long) use << 60 | (long) rows << 30 | cols;
+        return SCRATCH.get().computeIfAbsent(key, x -> new float[rows][cols]);
     }
 
     /** How many chunks a reduction over m rows with an n × k result uses: a function of the shapes only. */

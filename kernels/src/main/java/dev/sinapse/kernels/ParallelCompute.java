@@ -242,6 +242,7 @@ public final class ParallelCompute implements Compute {
                 (long) (m / chunks) * n * k / MIN_TASK_WORK)));
         int band = (n + bands - 1) / bands;
         int bandCount = (n + band - 1) / band;
+        float[] c = out.data();
         forEach(chunks * bandCount, task -> {
             int ch = task / bandCount, r0 = task % bandCount * band, r1 = Math.min(n, r0 + band);
             float[][] P = partial[ch];
@@ -261,17 +262,29 @@ public final class ParallelCompute implements Compute {
                     combineRows(a, i * n + r, n, take, rows, P[r]);
                 }
             }
-        });
-        float[] c = out.data();
-        forEach(n, r -> {
-            float[] sum = partial[0][r];
-            for (int ch = 1; ch < chunks; ch++) {
-                float[] p = partial[ch][r];
-                for (int j = 0; j < k; j++) {
-                    sum[j] += p[j];
+            if (chunks == 1) {
+                // nothing to add up: the band's rows are the result
+                for (int r = r0; r < r1; r++) {
+                    System.arraycopy(P[r], 0, c, r * k, k);
                 }
             }
-            System.arraycopy(sum, 0, c, r * k, k);
+        });
+        if (chunks == 1) {
+            return;
+        }
+        // the chunks' sums, row by row in chunk order; rows in groups, not a task each (a claim costs as much as a row)
+        int group = Math.max(1, (n + 4 * threads - 1) / (4 * threads));
+        forEach((n + group - 1) / group, g -> {
+            for (int r = g * group, last = Math.min(n, r + group); r < last; r++) {
+                float[] sum = partial[0][r];
+                for (int ch = 1; ch < chunks; ch++) {
+                    float[] p = partial[ch][r];
+                    for (int j = 0; j < k; j++) {
+                        sum[j] += p[j];
+                    }
+                }
+                System.arraycopy(sum, 0, c, r * k, k);
+            }
         });
     }
 

@@ -3,7 +3,6 @@ package dev.sinapse.kernels;
 import dev.sinapse.api.Compute;
 import dev.sinapse.api.Matrix;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -124,10 +123,16 @@ final class VectorCompute implements Compute {
             int[] visit = new int[P_BLOCK];
             for (int p0 = 0; p0 < depth; p0 += P_BLOCK) {
                 int p1 = Math.min(depth, p0 + P_BLOCK);
+                int listed = -1, count = 0;   // the row tile whose p are in visit, and how many
                 for (int u = u0; u < u1; u++) {
                     int i = (u / strips) * MR, j = (u % strips) * NR;
                     if (i + MR <= rows && j + NR <= cols) {
-                        tile(a, ars, aps, i, p0, p1, b, ldb, j, c, ldc, skipZeros, visit);
+                        if (listed != i) {
+                            // once per row tile and block, shared by the tile's column strips
+                            count = visits(a, ars, aps, i, p0, p1, skipZeros, visit);
+                            listed = i;
+                        }
+                        tile(a, ars, aps, i, b, ldb, j, c, ldc, visit, count);
                     } else {
                         for (int r = i; r < Math.min(rows, i + MR); r++) {
                             edge(a, ars, aps, r, p0, p1, b, ldb, j, Math.min(cols, j + NR), c, ldc);
@@ -138,18 +143,12 @@ final class VectorCompute implements Compute {
         });
     }
 
-    /** A full MR × NR tile of C over p in [p0, p1), continuing the sums C holds. */
-    private static void tile(float[] a, int ars, int aps, int i, int p0, int p1, float[] b, int ldb, int j,
-                             float[] c, int ldc, boolean skipZeros, int[] visit) {
-        int c0 = i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        // C holds +0 before the first block (product() clears it), so every block starts from what C holds
-        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+    /**
+     * The p in [p0, p1) a tile of rows i..i+3 visits: all of them, or those where one of the four rows is not 0.
+     * Listing them first keeps the vector loop free of branches, which C2 needs to keep the accumulators in registers.
+     */
+    private static int visits(float[] a, int ars, int aps, int i, int p0, int p1, boolean skipZeros, int[] visit) {
         int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-        // The p to visit: all of them, or those where one of the four rows is not 0. Listing them first keeps the
-        // vector loop free of branches, which C2 needs to keep the accumulators in registers.
         int count = 0;
         for (int p = p0; p < p1; p++) {
             int ap = p * aps;
@@ -157,6 +156,19 @@ final class VectorCompute implements Compute {
                 visit[count++] = p;
             }
         }
+        return count;
+    }
+
+    /** A full MR × NR tile of C over the listed p, continuing the sums C holds. */
+    private static void tile(float[] a, int ars, int aps, int i, float[] b, int ldb, int j, float[] c, int ldc,
+                             int[] visit, int count) {
+        int c0 = i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        // C holds +0 before the first block (product() clears it), so every block starts from what C holds
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+        int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         for (int q = 0; q < count; q++) {
             int p = visit[q], ap = p * aps, bp = p * ldb + j;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
@@ -183,31 +195,34 @@ final class VectorCompute implements Compute {
         s31.intoArray(c, c3 + L);
     }
 
-    /** One row of C, columns [j, end) with end − j ≤ NR, masked at the right edge: the tiles that do not fit. */
+    /**
+     * One row of C, columns [j, end) with end − j ≤ NR: the tiles that do not fit. Scalar fused multiply-adds, the
+     * same chain as a lane's; JDK 17 runs the masked vector loads and stores of AVX2 in Java code (12% of a
+     * wide-dropout step went to its output layer's 10 columns).
+     */
     private static void edge(float[] a, int ars, int aps, int i, int p0, int p1, float[] b, int ldb, int j, int end,
                              float[] c, int ldc) {
-        VectorMask<Float> m0 = S.indexInRange(j, end), m1 = S.indexInRange(j + L, end);
-        int ci = i * ldc;
-        FloatVector s0 = FloatVector.fromArray(S, c, ci + j, m0), s1 = FloatVector.fromArray(S, c, ci + j + L, m1);
-        int ai = i * ars;
-        for (int p = p0; p < p1; p++) {
-            int bp = p * ldb;
-            FloatVector v = FloatVector.broadcast(S, a[ai + p * aps]);
-            s0 = FloatVector.fromArray(S, b, bp + j, m0).fma(v, s0);
-            s1 = FloatVector.fromArray(S, b, bp + j + L, m1).fma(v, s1);
+        int ci = i * ldc, ai = i * ars;
+        for (int col = j; col < end; col++) {
+            float s = c[ci + col];
+            for (int p = p0; p < p1; p++) {
+                s = Math.fma(a[ai + p * aps], b[p * ldb + col], s);
+            }
+            c[ci + col] = s;
         }
-        s0.intoArray(c, ci + j, m0);
-        s1.intoArray(c, ci + j + L, m1);
     }
 
-    /** The n × k row-major b as k × n. */
-    private static float[] transpose(float[] b, int n, int k) {
+    /** The n × k row-major b as k × n, bands of its k rows on the threads (it is as large as W, every step). */
+    private float[] transpose(float[] b, int n, int k) {
         float[] t = new float[k * n];
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < k; p++) {
-                t[p * n + j] = b[j * k + p];
+        int band = Math.max(64, (k + 2 * pool.threads() - 1) / (2 * pool.threads()));
+        pool.forEach((k + band - 1) / band, q -> {
+            for (int p = q * band, end = Math.min(k, p + band); p < end; p++) {
+                for (int j = 0; j < n; j++) {
+                    t[p * n + j] = b[j * k + p];
+                }
             }
-        }
+        });
         return t;
     }
 

@@ -2,7 +2,9 @@ package dev.sinapse.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.cli.Main;
+import dev.sinapse.apps.training.Trainer;
 import dev.sinapse.io.checkpoint.CheckpointFile;
 import dev.sinapse.io.config.Experiments;
 import dev.sinapse.io.proto.Checkpoint;
@@ -24,6 +26,17 @@ final class Cli {
     }
 
     private Cli() {
+    }
+
+    /** A fresh trainer for a loaded experiment on {@code threads} threads, built as the command line builds one. */
+    static Trainer trainer(Experiments.Loaded loaded, int threads) {
+        Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
+        return Trainer.create(loaded.experiment(), Injection.registries(), split, Injection.kernels(), threads);
+    }
+
+    /** Copies of every parameter's values, in the network's order. */
+    static List<float[]> values(Trainer t) {
+        return t.network().params().stream().map(p -> p.value().data().clone()).toList();
     }
 
     static Result run(String... args) {

@@ -3,9 +3,7 @@ package dev.sinapse.apps.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sinapse.api.Param;
-import dev.sinapse.api.Registries;
 import dev.sinapse.api.Shapes;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.training.Checkpoints;
 import dev.sinapse.apps.training.Trainer;
 import dev.sinapse.io.checkpoint.CheckpointFile;
@@ -29,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ends.
  */
 class ConvNetworkTest {
-    private static final Registries REGISTRIES = Injection.registries();
-
     @TempDir
     static Path tmp;
     private static Path digits;
@@ -114,12 +110,11 @@ class ConvNetworkTest {
     }
 
     private static Trainer trainer(Experiments.Loaded loaded, int threads) {
-        Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
-        return Trainer.create(loaded.experiment(), REGISTRIES, split, Injection.kernels(), threads);
+        return Cli.trainer(loaded, threads);
     }
 
     private static List<float[]> values(Trainer t) {
-        return t.network().params().stream().map(p -> p.value().data().clone()).toList();
+        return Cli.values(t);
     }
 
     @Test

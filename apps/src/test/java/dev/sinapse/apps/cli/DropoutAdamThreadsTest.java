@@ -2,8 +2,6 @@ package dev.sinapse.apps.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sinapse.api.Registries;
-import dev.sinapse.apps.Injection;
 import dev.sinapse.apps.training.Trainer;
 import dev.sinapse.io.config.ConfigFiles;
 import dev.sinapse.io.config.Experiments;
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * train to bitwise the same parameters.
  */
 class DropoutAdamThreadsTest {
-    private static final Registries REGISTRIES = Injection.registries();
-
     @TempDir
     static Path tmp;
     private static Path digits;
@@ -50,14 +46,12 @@ class DropoutAdamThreadsTest {
                 optimizer { type: "adam" learning_rate: 0.001 }
                 training { epochs: 2 batch_size: 64 log_every: 1 seed: 5 }
                 """.formatted(digits.toAbsolutePath());
-        Experiments.Loaded loaded = Experiments.resolve(ConfigFiles.parseText(text, "dropout-adam.textproto"), List.of(), tmp,
-                "dropout-adam.textproto");
-        Experiments.Split split = Experiments.split(Experiments.loadData(loaded).rows(), loaded.experiment().getData());
-        return Trainer.create(loaded.experiment(), REGISTRIES, split, Injection.kernels(), threads);
+        return Cli.trainer(Experiments.resolve(ConfigFiles.parseText(text, "dropout-adam.textproto"), List.of(), tmp,
+                "dropout-adam.textproto"), threads);
     }
 
     private static List<float[]> values(Trainer t) {
-        return t.network().params().stream().map(p -> p.value().data().clone()).toList();
+        return Cli.values(t);
     }
 
     @Test

@@ -4,21 +4,26 @@ import dev.sinapse.api.Activation;
 import dev.sinapse.api.ActivationFactory;
 import dev.sinapse.api.Options;
 
-/** A = max(0, Z); f'(z) = 1 for z > 0, else 0 (0 at the kink z = 0, like the tutorial's {@code Z > 0}). */
+/**
+ * A = max(0, Z); f'(z) = 1 for z > 0, else 0 (0 at the kink z = 0, like the tutorial's {@code Z > 0}). A NaN stays
+ * NaN, forward and backward, so a diverging run shows it. The value-by-value and whole-row methods are the same
+ * expressions, so they agree bit for bit.
+ */
 final class Relu implements Activation {
     @Override
     public float apply(float z) {
-        return z > 0 ? z : 0f;
+        return Math.max(z, 0f);
     }
 
+    /** min(a·2¹²⁷·2¹²⁷, 1) with a = max(z, 0): see {@link #scaleByDerivative}. */
     @Override
     public float derivative(float z, float a) {
-        return z > 0 ? 1f : 0f;
+        return Math.min(a * 0x1p127f * 0x1p127f, 1f);
     }
 
     /**
-     * max(z, 0): the same values as {@code z > 0 ? z : 0} (a NaN stays NaN), in a loop C2 compiles to vector maximums
-     * where the conditional ran one value at a time (0.3 against 1.2 ns a value, measured on AVX2).
+     * max(z, 0), in a loop C2 compiles to vector maximums where the conditional {@code z > 0 ? z : 0} ran one value at
+     * a time (0.3 against 1.2 ns a value, measured on AVX2).
      */
     @Override
     public void apply(float[] z, float[] a, int from, int to) {

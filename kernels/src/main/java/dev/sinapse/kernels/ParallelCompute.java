@@ -117,9 +117,10 @@ public final class ParallelCompute implements Compute {
             });
             return C;
         }
-        // Bᵀ, its columns as rows: a copy as large as W, made every step, so it is spread over the threads too
+        // Bᵀ, its columns as rows: a copy as large as W, made every step, so it is spread over the threads too, four
+        // bands a thread (a call's end waits for its slowest task: small tasks keep that wait short)
         float[][] R = scratch(TRANSPOSED, k, n);
-        int band = Math.max(64, (k + 2 * threads - 1) / (2 * threads));
+        int band = Math.max(32, (k + 4 * threads - 1) / (4 * threads));
         forEach((k + band - 1) / band, t -> {
             for (int p = t * band, end = Math.min(k, p + band); p < end; p++) {
                 float[] r = R[p];

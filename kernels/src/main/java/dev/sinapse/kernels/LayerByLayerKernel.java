@@ -73,8 +73,8 @@ final class LayerByLayerKernel implements BatchKernel {
 
     /**
      * The batch's rows as floats, in up to four shares of the rows a thread (each value is computed alone, so any
-     * split gives the same floats; several shares a thread, so that one that finishes first takes another): at batch 64, wide-dropout's gather of 50,000 scattered pixels was a tenth of a
-     * two-thread step, on one thread.
+     * split gives the same floats; several shares a thread, so that one that finishes first takes another). At batch
+     * 64, wide-dropout's gather of 50,000 scattered pixels was a tenth of a two-thread step, on one thread.
      */
     private static Matrix gather(Dataset train, int[] order, int from, int to, float scale, Compute compute) {
         int m = to - from, n = train.features();

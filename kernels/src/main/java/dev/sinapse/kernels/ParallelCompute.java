@@ -42,6 +42,8 @@ public final class ParallelCompute implements Compute {
      * use), so one set per thread is enough.
      */
     private static final ThreadLocal<Map<Long, float[][]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+    /** At most this many scratch arrays a thread (a network's layers need two or three each). */
+    private static final int MAX_SCRATCH = 24;
     private static final int TRANSPOSED = 0, ROWS = 1, PARTIAL = 2;
 
     private final int threads;
@@ -295,7 +297,11 @@ public final class ParallelCompute implements Compute {
             return new float[rows][cols];
         }
         long key = (long) use << 60 | (long) rows << 30 | cols;
-        return SCRATCH.get().computeIfAbsent(key, x -> new float[rows][cols]);
+        Map<Long, float[][]> kept = SCRATCH.get();
+        if (kept.size() >= MAX_SCRATCH && !kept.containsKey(key)) {
+            kept.clear();   // a thread that trains many shapes in turn (a sweep's executor) keeps only recent ones
+        }
+        return kept.computeIfAbsent(key, x -> new float[rows][cols]);
     }
 
     /** How many chunks a reduction over m rows with an n × k result uses: a function of the shapes only. */

@@ -49,6 +49,27 @@ class ParallelComputeTest {
     }
 
     @Test
+    void aSecondCallOfTheSameShapesStartsFromCleanScratch() {
+        // W's transposed copy, B's rows and a mini-batch's gradient partial are kept per thread between calls: the
+        // second call, on other values, must give the serial result too, not add to what the first left there
+        for (int threads : new int[] {1, 2}) {
+            Compute par = ParallelCompute.create(threads);
+            for (int call = 0; call < 2; call++) {
+                Matrix A = random(64, 96, 10 + call, true), B = random(40, 96, 20 + call, false);
+                assertClose(par.timesTransB(A, B), Compute.serial().timesTransB(A, B),
+                        Compute.serial().timesTransB(abs(A), abs(B)));
+                Matrix dZ = random(64, 40, 30 + call, true);
+                assertClose(par.times(dZ, B), Compute.serial().times(dZ, B), Compute.serial().times(abs(dZ), abs(B)));
+                Matrix dW = new Matrix(40, 96), expected = new Matrix(40, 96), bound = new Matrix(40, 96);
+                par.transATimesInto(dZ, A, dW);
+                Compute.serial().transATimesInto(dZ, A, expected);
+                Compute.serial().transATimesInto(abs(dZ), abs(A), bound);
+                assertClose(dW, expected, bound);
+            }
+        }
+    }
+
+    @Test
     void timesTransBMatchesSerialOnRandomShapes() {
         Compute par = ParallelCompute.create(2);
         for (int[] s : SHAPES) {

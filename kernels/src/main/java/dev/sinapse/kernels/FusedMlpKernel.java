@@ -67,8 +67,11 @@ final class FusedMlpKernel implements BatchKernel {
         /** A batch of fewer rows is one chunk, run on the caller. */
         int soloRows();
 
-        /** On the caller before each batch: the rows in this strategy's form (once per dataset) and the weights. */
-        void prepare(Dataset train, float scale);
+        /**
+         * On the caller before each batch: the rows in this strategy's form (once per dataset) and the weights.
+         * inOrder: the batch's row count when its rows are 0, 1, 2, … of the training set (a full batch), else 0.
+         */
+        void prepare(Dataset train, float scale, int inOrder);
 
         /** One worker thread's buffers. */
         Block newBlock();
@@ -81,6 +84,16 @@ final class FusedMlpKernel implements BatchKernel {
     interface Block {
         /** Rows order[from..from+S) of the prepared rows, S ≤ {@link Blocks#block()}. Modified: out. */
         void run(ChunkPartials out, int[] order, int from, int S, float invM);
+
+        /**
+         * A chunk's rows order[from..to), in blocks of at most {@code rows}; a strategy may instead do part of the
+         * work once for the whole chunk. Modified: out.
+         */
+        default void runChunk(ChunkPartials out, int[] order, int from, int to, float invM, int rows) {
+            for (int i = from; i < to; i += rows) {
+                run(out, order, i, Math.min(rows, to - i), invM);
+            }
+        }
     }
 
     private final String name;
@@ -174,7 +187,7 @@ final class FusedMlpKernel implements BatchKernel {
         if (train.features() != n) {
             throw new IllegalArgumentException("rows have " + train.features() + " features, W1 expects " + n);
         }
-        blocks.prepare(train, scale);
+        blocks.prepare(train, scale, inOrder(order, from, to) ? m : 0);
         int tasks = m < blocks.soloRows() ? 1 : chunks(m);
         if (chunks.length < tasks) {
             ChunkPartials[] more = Arrays.copyOf(chunks, tasks);
@@ -217,17 +230,23 @@ final class FusedMlpKernel implements BatchKernel {
         return (int) ((long) m * t / tasks);
     }
 
+    /** Whether order[from..to) is 0, 1, …, to − from − 1. */
+    private static boolean inOrder(int[] order, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (order[i] != i - from) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Chunk t: its rows' partial gradients and loss, block by block. */
     private void runChunk(int t) {
         int m = runTo - runFrom;
         int from = runFrom + chunkStart(m, runTasks, t), to = runFrom + chunkStart(m, runTasks, t + 1);
         ChunkPartials out = chunks[t];
         out.clear(to - from);
-        Block b = threadBlocks.get();
-        int rows = blocks.block();
-        for (int i = from; i < to; i += rows) {
-            b.run(out, runOrder, i, Math.min(rows, to - i), runInvM);
-        }
+        threadBlocks.get().runChunk(out, runOrder, from, to, runInvM, blocks.block());
     }
 
     /** Adds the chunks' partials in chunk order into the parameters' gradients (overwriting them). */

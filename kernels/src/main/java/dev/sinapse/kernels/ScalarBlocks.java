@@ -81,7 +81,7 @@ final class ScalarBlocks implements FusedMlpKernel.Blocks {
     }
 
     @Override
-    public void prepare(Dataset train, float scale) {
+    public void prepare(Dataset train, float scale, int inOrder) {
         floatRows(train, scale);
         float[] w1 = net.W1().value().data();
         for (int r = 0; r < h; r++) {

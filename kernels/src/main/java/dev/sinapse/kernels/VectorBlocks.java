@@ -3,6 +3,8 @@ package dev.sinapse.kernels;
 import dev.sinapse.api.Activation;
 import dev.sinapse.api.Dataset;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -99,7 +101,44 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     private short[] strips;
     private int[] rowStart;
     private float[] stripValues;
+    /**
+     * Or, for a large batch of rows in order (a full batch, see {@link #COLUMN_ROWS}), the rows by their non-zero
+     * pixels (compressed sparse rows): row v's are nzPixel[nzStart[v] .. nzStart[v + 1]), ascending, their values
+     * times the scale nzValue[…]; six bytes a pixel, about 0.9 KB a row on MNIST. Each chunk's rows are also kept by
+     * column ({@link #columns}), as many bytes again.
+     */
+    private short[] nzPixel;
+    private float[] nzValue;
+    private int[] nzStart;
     private float sparseScale;
+    /**
+     * A batch of at least this many rows, in order, runs {@link Buffers#runChunk by column}: its forward pass
+     * multiplies the non-zero pixels alone and dW1 sums each pixel's column. On MNIST 42k, one thread: 51 ms an
+     * iteration against 63 by strips. Smaller or shuffled batches run by strips: the column lists would be built
+     * every step, and W1's transposed copy costs as much as a small batch's forward pass.
+     */
+    static final int COLUMN_ROWS = 512;
+    /** Whether the last preparation asked for pixel lists (the strips are kept instead when they would not fit). */
+    private boolean sparseAsked;
+    /**
+     * Each chunk's rows by column, keyed by {@code firstRow << 32 | rows}: built by the first step that runs the
+     * chunk, then reused by every later one.
+     */
+    private Map<Long, Columns> columns = new ConcurrentHashMap<>();
+    /** Non-zero pixels that may still be kept by column: as many as the rows hold (one chunking of them). */
+    private long columnBudget;
+
+    /** A chunk's non-zero pixels by column: column p's rows (from the chunk's first) are row[start[p] .. start[p + 1]). */
+    private record Columns(int[] start, short[] row, float[] value) {}
+
+    /** Units per group of the by-pixel forward pass: two vectors of lanes. */
+    private static final int SU = 2 * LANES;
+    /**
+     * W1ᵀ for the by-pixel forward pass, in groups of {@value #SU} units: W1T[(g·K + p)·16 + l] = W1[16g + l, p],
+     * zero past h. A non-zero pixel then adds its value times one 64-byte row of W1T to its row's sixteen sums.
+     */
+    private final float[] W1T;
+    private final int groups; // sixteen-unit groups covering h
     private float runScale;
     private int[] labels;
 
@@ -112,6 +151,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         this.hp = (h + G * FU - 1) / (G * FU) * (G * FU);
         this.c = net.c();
         this.W1p = new float[hp * K];
+        this.groups = (h + SU - 1) / SU;
+        this.W1T = new float[groups * K * SU];
     }
 
     /** Whether this CPU runs 256-bit float vectors natively (AVX2 or AVX-512 here; not SSE-only machines). */
@@ -145,14 +186,21 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     }
 
     @Override
-    public void prepare(Dataset train, float scale) {
+    public void prepare(Dataset train, float scale, int inOrder) {
         if (train.bytes()) {
-            byteRows(train, scale);
+            byteRows(train, scale, inOrder >= COLUMN_ROWS);
         } else {
             floatRows(train, scale);
         }
         runScale = scale;
         float[] w1 = net.W1().value().data();
+        if (nzPixel != null) {
+            for (int p = 0; p < n; p++) {
+                for (int r = 0; r < h; r++) {
+                    W1T[((r / SU) * K + p) * SU + r % SU] = w1[r * n + p];
+                }
+            }
+        }
         if (n == K && h == hp) {
             runW1 = w1;
         } else {
@@ -167,8 +215,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
      * Copies the pixels once into rows of {@value FusedMlpKernel#K} bytes (a vector step never crosses a row). A
      * quarter of the memory of float rows: a full batch streams all of it every step.
      */
-    private void byteRows(Dataset train, float scale) {
-        if (rowsOf == train && (strips == null || sparseScale == scale)) {
+    private void byteRows(Dataset train, float scale, boolean pixelLists) {
+        if (rowsOf == train && (pixels != null || (sparseScale == scale && sparseAsked == pixelLists))) {
             return;
         }
         int size = train.size();
@@ -184,7 +232,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         values = null;
         labels = ys;
         rowsOf = train;
-        sparseRows(train.size(), scale);
+        sparseRows(train.size(), scale, pixelLists);
     }
 
     /**
@@ -208,20 +256,29 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             }
         }
         pixels = null;
-        strips = null;
-        rowStart = null;
-        stripValues = null;
+        dropSparse();
         values = xs;
         floatScale = scale;
         labels = ys;
         rowsOf = train;
     }
 
-    /** The rows by their non-blank strips, when zeros are the rule (else nothing: the dense loops run). */
-    private void sparseRows(int size, float scale) {
+    private void dropSparse() {
         strips = null;
         rowStart = null;
         stripValues = null;
+        nzPixel = null;
+        nzValue = null;
+        nzStart = null;
+        columns = new ConcurrentHashMap<>();
+    }
+
+    /**
+     * The rows by their non-blank strips, or by their non-zero pixels, when zeros are the rule (else nothing: the
+     * dense loops run).
+     */
+    private void sparseRows(int size, float scale, boolean pixelLists) {
+        dropSparse();
         long zeros = 0;
         for (byte b : pixels) {
             if (b == 0) {
@@ -231,6 +288,13 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         zeros -= (long) size * (K - n); // the padding is not data
         String asked = System.getProperty(SPARSE_PROPERTY, "auto");
         if (asked.equals("off") || (!asked.equals("on") && zeros <= SPARSE_SHARE * size * n)) {
+            return;
+        }
+        sparseScale = scale;
+        sparseAsked = pixelLists;
+        long nonZero = (long) size * n - zeros;
+        if (pixelLists && nonZero < Integer.MAX_VALUE - 8) {
+            pixelRows(size, scale, (int) nonZero);
             return;
         }
         int[] start = new int[size + 1];
@@ -260,8 +324,31 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         strips = Arrays.copyOf(list, e);
         rowStart = start;
         stripValues = vals;
-        sparseScale = scale;
         pixels = null; // the strips hold every non-zero pixel
+    }
+
+    /** The rows by their non-zero pixels. */
+    private void pixelRows(int size, float scale, int nonZero) {
+        int[] start = new int[size + 1];
+        short[] at = new short[nonZero];
+        float[] vals = new float[nonZero];
+        int e = 0;
+        for (int v = 0; v < size; v++) {
+            start[v] = e;
+            for (int j = 0, o = v * K; j < n; j++) {
+                int b = pixels[o + j] & 0xFF;
+                if (b != 0) {
+                    at[e] = (short) j;
+                    vals[e++] = b * scale; // as Dataset.batch computes it
+                }
+            }
+        }
+        start[size] = e;
+        nzPixel = at;
+        nzValue = vals;
+        nzStart = start;
+        columnBudget = nonZero;
+        pixels = null; // the lists hold every non-zero pixel
     }
 
     /** The buffers of one block of S ≤ {@value #BLOCK} rows; the arrays of the tail are indexed by the row. */
@@ -280,6 +367,90 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         private final int[] stripRows = new int[STRIPS * BLOCK];
         private final int[] stripEntries = new int[STRIPS * BLOCK];
         private final int[] stripCount = new int[STRIPS];
+        // a chunk run by column: its rows' dZ1, row i − from at (i − from)·16·groups + unit
+        private float[] chunkDz = new float[0];
+
+        /**
+         * A full batch in order on mostly blank data: forward and tail block by block, each block's dZ1 kept for the
+         * chunk, then dW1 once for the chunk, column by column ({@link #columnBackward}). Anything else: block by
+         * block.
+         */
+        @Override
+        public void runChunk(ChunkPartials out, int[] order, int from, int to, float invM, int rows) {
+            Columns cols = nzPixel == null ? null : columnsOf(order, from, to);
+            if (cols == null) {
+                FusedMlpKernel.Block.super.runChunk(out, order, from, to, invM, rows);
+                return;
+            }
+            int gw = groups * SU;
+            if (chunkDz.length < (to - from) * gw) {
+                chunkDz = new float[(to - from) * gw];
+            }
+            for (int i = from; i < to; i += rows) {
+                int S = Math.min(rows, to - i);
+                for (int s = 0; s < S; s++) {
+                    y[s] = labels[order[i + s]];
+                }
+                pixelForward(order, i, S);
+                tail.run(net.W2().value().data(), net.b2().value().data(), Z1, A1, dZ1, y, S, invM, out);
+                for (int r = 0; r < h; r++) {
+                    float[] d = dZ1[r];
+                    for (int s = 0, o = (i - from) * gw + r; s < S; s++, o += gw) {
+                        chunkDz[o] = d[s];
+                    }
+                }
+            }
+            columnBackward(out, cols);
+        }
+
+        /**
+         * dW1[r, p] += Σ_i dZ1[i][r]·X[i, p] over the chunk's rows i with a non-zero pixel p, sixteen units at a
+         * time. The rows take turns among four sets of sums, added up in a fixed order at the end.
+         */
+        private void columnBackward(ChunkPartials out, Columns cols) {
+            float[] dz = chunkDz, t = lanes, val = cols.value();
+            short[] row = cols.row();
+            int[] start = cols.start();
+            int gw = groups * SU;
+            for (int g = 0; g < groups; g++) {
+                for (int p = 0; p < n; p++) {
+                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F);
+                    FloatVector b1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+                    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+                    int e = start[p], e1 = start[p + 1], base = g * SU;
+                    for (; e + 4 <= e1; e += 4) {
+                        int o = base + row[e] * gw;
+                        FloatVector u = FloatVector.broadcast(F, val[e]);
+                        a0 = FloatVector.fromArray(F, dz, o).fma(u, a0);
+                        a1 = FloatVector.fromArray(F, dz, o + LANES).fma(u, a1);
+                        o = base + row[e + 1] * gw;
+                        u = FloatVector.broadcast(F, val[e + 1]);
+                        b0 = FloatVector.fromArray(F, dz, o).fma(u, b0);
+                        b1 = FloatVector.fromArray(F, dz, o + LANES).fma(u, b1);
+                        o = base + row[e + 2] * gw;
+                        u = FloatVector.broadcast(F, val[e + 2]);
+                        c0 = FloatVector.fromArray(F, dz, o).fma(u, c0);
+                        c1 = FloatVector.fromArray(F, dz, o + LANES).fma(u, c1);
+                        o = base + row[e + 3] * gw;
+                        u = FloatVector.broadcast(F, val[e + 3]);
+                        d0 = FloatVector.fromArray(F, dz, o).fma(u, d0);
+                        d1 = FloatVector.fromArray(F, dz, o + LANES).fma(u, d1);
+                    }
+                    for (; e < e1; e++) {
+                        int o = base + row[e] * gw;
+                        FloatVector u = FloatVector.broadcast(F, val[e]);
+                        a0 = FloatVector.fromArray(F, dz, o).fma(u, a0);
+                        a1 = FloatVector.fromArray(F, dz, o + LANES).fma(u, a1);
+                    }
+                    a0.add(b0).add(c0.add(d0)).intoArray(t, 0);
+                    a1.add(b1).add(c1.add(d1)).intoArray(t, LANES);
+                    for (int l = 0, r = base; l < SU && r < h; l++, r++) {
+                        out.dW1[r][p] += t[l];
+                    }
+                }
+            }
+        }
+
 
         @Override
         public void run(ChunkPartials out, int[] order, int from, int S, float invM) {
@@ -415,6 +586,59 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                     for (int r = 0; r < G * FU; r++) {
                         float br = g + r < h ? bias1[g + r] : 0f;
                         Z1[g + r][s] = br + sum8(t, r * LANES);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Z1[r][s] = b1[r] + Σ_p W1[r, p]·X[s, p] over the row's non-zero pixels only, sixteen units at a time: each
+         * pixel adds its value times a row of W1T. The pixels take turns among four sets of sums (an fma waits for
+         * the last one on its sum: one chain would wait five cycles a pixel), added up in a fixed order at the end.
+         * Skipped zeros change the rounding, not the result: the sums equal the dense pass's to float rounding.
+         * Measured on MNIST 42k, one thread: 22 ms an iteration, against 29 for {@link #sparseForward}, whose
+         * non-blank strips still hold 70% zeros.
+         */
+        private void pixelForward(int[] order, int from, int S) {
+            float[] w = W1T, t = lanes, bias1 = net.b1().value().data();
+            short[] at = nzPixel;
+            float[] val = nzValue;
+            for (int s = 0; s < S; s++) {
+                int v = order[from + s], e0 = nzStart[v], e1 = nzStart[v + 1];
+                for (int g = 0; g < groups; g++) {
+                    int wg = g * K * SU;
+                    FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F);
+                    FloatVector b1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+                    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+                    int e = e0;
+                    for (; e + 4 <= e1; e += 4) {
+                        int p = wg + at[e] * SU;
+                        FloatVector u = FloatVector.broadcast(F, val[e]);
+                        a0 = FloatVector.fromArray(F, w, p).fma(u, a0);
+                        a1 = FloatVector.fromArray(F, w, p + LANES).fma(u, a1);
+                        p = wg + at[e + 1] * SU;
+                        u = FloatVector.broadcast(F, val[e + 1]);
+                        b0 = FloatVector.fromArray(F, w, p).fma(u, b0);
+                        b1 = FloatVector.fromArray(F, w, p + LANES).fma(u, b1);
+                        p = wg + at[e + 2] * SU;
+                        u = FloatVector.broadcast(F, val[e + 2]);
+                        c0 = FloatVector.fromArray(F, w, p).fma(u, c0);
+                        c1 = FloatVector.fromArray(F, w, p + LANES).fma(u, c1);
+                        p = wg + at[e + 3] * SU;
+                        u = FloatVector.broadcast(F, val[e + 3]);
+                        d0 = FloatVector.fromArray(F, w, p).fma(u, d0);
+                        d1 = FloatVector.fromArray(F, w, p + LANES).fma(u, d1);
+                    }
+                    for (; e < e1; e++) {
+                        int p = wg + at[e] * SU;
+                        FloatVector u = FloatVector.broadcast(F, val[e]);
+                        a0 = FloatVector.fromArray(F, w, p).fma(u, a0);
+                        a1 = FloatVector.fromArray(F, w, p + LANES).fma(u, a1);
+                    }
+                    a0.add(b0).add(c0.add(d0)).intoArray(t, 0);
+                    a1.add(b1).add(c1.add(d1)).intoArray(t, LANES);
+                    for (int l = 0, r = g * SU; l < SU && r < hp; l++, r++) {
+                        Z1[r][s] = r < h ? bias1[r] + t[l] : 0f;
                     }
                 }
             }
@@ -660,6 +884,57 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         p = p.fma(r.mul(r), r.add(1f));
         FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
         return p.mul(pow2);
+    }
+
+    /**
+     * The columns of the chunk order[from..to): kept when its rows are v0, v0 + 1, …, v0 + len − 1 (a full batch in
+     * order) and the budget allows, else built for this step alone.
+     */
+    private Columns columnsOf(int[] order, int from, int to) {
+        int v0 = order[from], len = to - from;
+        boolean run = true;
+        for (int i = from; i < to && run; i++) {
+            run = order[i] == v0 + i - from;
+        }
+        long key = (long) v0 << 32 | len;
+        Columns c = run ? columns.get(key) : null;
+        if (c != null) {
+            return c;
+        }
+        c = columns(order, from, len);
+        synchronized (this) {
+            if (run && columnBudget >= c.row().length) {
+                columnBudget -= c.row().length;
+                columns.put(key, c);
+            }
+        }
+        return c;
+    }
+
+    /** Rows order[from..from+len) by column: a counting sort of their pixel lists, rows in order within a column. */
+    private Columns columns(int[] order, int from, int len) {
+        int[] start = new int[K + 1];
+        for (int i = 0; i < len; i++) {
+            int v = order[from + i];
+            for (int e = nzStart[v]; e < nzStart[v + 1]; e++) {
+                start[nzPixel[e] + 1]++;
+            }
+        }
+        for (int p = 0; p < K; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] next = Arrays.copyOf(start, K);
+        short[] row = new short[start[K]];
+        float[] value = new float[start[K]];
+        for (int i = 0; i < len; i++) {
+            int v = order[from + i];
+            for (int e = nzStart[v]; e < nzStart[v + 1]; e++) {
+                int at = next[nzPixel[e]]++;
+                row[at] = (short) i;
+                value[at] = nzValue[e];
+            }
+        }
+        return new Columns(start, row, value);
     }
 
     /**

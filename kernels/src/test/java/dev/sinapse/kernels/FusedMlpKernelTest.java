@@ -102,26 +102,75 @@ class FusedMlpKernelTest {
     }
 
     @Test
-    void theSparsePathGivesTheDensePathsBitsOnFullAndShuffledMiniBatches() {
+    void theSparsePathsGiveTheDensePathsSums() {
         assumeTrue(FusedMlpKernel.vectorKernelAvailable(), "this CPU has no 256-bit vectors");
         // mostly zero rows, as MNIST's (81%); 700 inputs and 12 hidden units: no shape the kernel pads away
         Dataset train = mostlyZero(TestNet.data(1_300, 700, 10, 21));
         int[] shuffled = train.naturalOrder();
         new Rng(9).shuffle(shuffled);
-        for (TestNet e : List.of(TestNet.article().withInputs(700).withHidden(12), TestNet.article())) {
+        for (TestNet e : List.of(TestNet.article().withInputs(700).withHidden(12), TestNet.article(),
+                TestNet.article().withHidden(20))) {
             Dataset data = e.inputs() == 700 ? train : mostlyZero(TestNet.data(1_300, 784, 10, 22));
-            for (int[] range : new int[][] {{0, data.size()}, {96, 128}, {1_280, 1_300}}) {
-                for (int threads : new int[] {1, 2}) {
-                    int[] order = range[1] - range[0] == data.size() ? data.naturalOrder() : shuffled;
-                    double[] dl = new double[1], sl = new double[1];
-                    List<Matrix> dense = vectorRun("off", e, data, order, range[0], range[1], threads, dl);
-                    List<Matrix> sparse = vectorRun("on", e, data, order, range[0], range[1], threads, sl);
-                    assertThat(sl[0]).isEqualTo(dl[0]);
-                    for (int i = 0; i < dense.size(); i++) {
+            for (int[] range : new int[][] {{0, data.size()}, {96, 128}, {1_280, 1_300}, {0, 600}}) {
+                int[] order = range[1] - range[0] == data.size() ? data.naturalOrder() : shuffled;
+                // a full batch in order runs by pixel and by column (other rounding), a mini-batch by strips (the
+                // dense path's bits); both keep their bits on 1, 2 and 3 threads
+                boolean byPixel = order != shuffled && range[1] - range[0] >= VectorBlocks.COLUMN_ROWS;
+                double[] dl = new double[1], sl = new double[1];
+                List<Matrix> dense = vectorRun("off", e, data, order, range[0], range[1], 1, dl);
+                List<Matrix> one = vectorRun("on", e, data, order, range[0], range[1], 1, sl);
+                for (int threads : new int[] {2, 3}) {
+                    double[] tl = new double[1];
+                    List<Matrix> sparse = vectorRun("on", e, data, order, range[0], range[1], threads, tl);
+                    assertThat(tl[0]).isEqualTo(sl[0]);
+                    for (int i = 0; i < one.size(); i++) {
                         assertThat(sparse.get(i).data()).as("%s, rows %d..%d, %d threads, tensor %d", e,
-                                range[0], range[1], threads, i).isEqualTo(dense.get(i).data());
+                                range[0], range[1], threads, i).isEqualTo(one.get(i).data());
                     }
                 }
+                Network net = e.build(3);
+                if (byPixel) {
+                    assertThat(sl[0]).isCloseTo(dl[0], within(1e-5 * Math.abs(dl[0])));
+                    assertGradientsClose(one, dense, net.params());
+                    assertThat(one.get(0).data()).as("the by-pixel sums round otherwise").isNotEqualTo(dense.get(0).data());
+                } else {
+                    assertThat(sl[0]).isEqualTo(dl[0]);
+                    for (int i = 0; i < dense.size(); i++) {
+                        assertThat(one.get(i).data()).as("%s, rows %d..%d, tensor %d", e, range[0], range[1], i)
+                                .isEqualTo(dense.get(i).data());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKernelThatKeepsAFullBatchsColumnsGivesTheSameStepsAsANewOneAndSwitchesToStrips() {
+        assumeTrue(FusedMlpKernel.vectorKernelAvailable(), "this CPU has no 256-bit vectors");
+        TestNet e = TestNet.article();
+        Dataset data = mostlyZero(TestNet.data(1_300, 784, 10, 23));
+        int[] all = data.naturalOrder();
+        int[] shuffled = data.naturalOrder();
+        new Rng(4).shuffle(shuffled);
+        Network net = e.build(3);
+        BatchKernel kept = kernel(FusedMlpKernel.VECTOR_NAME, net, e.lossFunction(), 2);
+        // the second full batch reads the kept columns, the mini-batch rebuilds the rows by strips, the last full
+        // batch by pixel again: each must give what a kernel fresh for it gives
+        int[][] runs = {{0, 1_300}, {0, 1_300}, {200, 264}, {0, 1_300}};
+        for (int[] r : runs) {
+            int[] order = r[1] - r[0] == data.size() ? all : shuffled;
+            kept.run(data, order, r[0], r[1], SCALE, Pass.training(Compute.serial(), new Rng(1)));
+            List<Matrix> got = copies(net.params(), true);
+            BatchKernel fresh = kernel(FusedMlpKernel.VECTOR_NAME, net, e.lossFunction(), 2);
+            fresh.run(data, order, r[0], r[1], SCALE, Pass.training(Compute.serial(), new Rng(1)));
+            List<Matrix> want = copies(net.params(), true);
+            for (int i = 0; i < want.size(); i++) {
+                assertThat(got.get(i).data()).as("rows %d..%d, tensor %d", r[0], r[1], i).isEqualTo(want.get(i).data());
+            }
+            // a step between runs, so the kept columns meet new weights
+            float[] w = net.params().get(0).value().data();
+            for (int j = 0; j < w.length; j++) {
+                w[j] -= 0.1f * net.params().get(0).grad().data()[j];
             }
         }
     }

@@ -72,7 +72,10 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     private volatile int touched;
     /** A dataset with more than this share of zero pixels skips their steps (MNIST: 0.81, Fashion-MNIST: 0.50). */
     static final double SPARSE_SHARE = 0.65;
-    /** {@code -Dsinapse.sparse=on|off} forces the choice either way (tests, measurements); the bits are the same. */
+    /**
+     * {@code -Dsinapse.sparse=on|off} forces the choice either way (tests, measurements). By strip the bits are the
+     * dense path's; by pixel ({@link #COLUMN_ROWS}) the sums round otherwise.
+     */
     static final String SPARSE_PROPERTY = "sinapse.sparse";
     /** Every row of a block, and where each starts in X: the dense backward pass's row lists. */
     private static final int[] ALL_ROWS = new int[BLOCK];

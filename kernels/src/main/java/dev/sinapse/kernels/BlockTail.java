@@ -57,30 +57,7 @@ class BlockTail {
      * kernel's row-by-row path, which fills {@link #Z2} row by row first. Modified: Z2, out's loss and hits.
      */
     final void softmax(int[] y, int S, float invM, ChunkPartials out) {
-        Arrays.fill(max, 0, S, Float.NEGATIVE_INFINITY);
-        for (int k = 0; k < c; k++) {
-            float[] z = Z2[k];
-            for (int s = 0; s < S; s++) {
-                max[s] = Math.max(max[s], z[s]);
-            }
-        }
-        Arrays.fill(total, 0, S, 0f);
-        for (int k = 0; k < c; k++) {
-            float[] z = Z2[k];
-            exp(z, max, S);
-            for (int s = 0; s < S; s++) {
-                total[s] += z[s];
-            }
-        }
-        for (int s = 0; s < S; s++) {
-            total[s] = 1f / total[s];
-        }
-        for (int k = 0; k < c; k++) {
-            float[] a = Z2[k];
-            for (int s = 0; s < S; s++) {
-                a[s] *= total[s];
-            }
-        }
+        normalize(S);
         // the first largest A2 is the prediction: the best so far, class by class, in plain arrays
         System.arraycopy(Z2[0], 0, max, 0, S);
         Arrays.fill(best, 0, S, 0);
@@ -106,6 +83,37 @@ class BlockTail {
         }
         for (int s = 0; s < S; s++) {
             Z2[y[s]][s] -= invM;
+        }
+    }
+
+    /**
+     * Z2 → A2 for rows 0..S−1: each row's max over the classes (in class order, from Z2[0]), e^(z − max), their total
+     * in class order, then a·(1/total). A strategy may do the same operations on several rows at once. Modified: Z2.
+     */
+    void normalize(int S) {
+        System.arraycopy(Z2[0], 0, max, 0, S);
+        for (int k = 1; k < c; k++) {
+            float[] z = Z2[k];
+            for (int s = 0; s < S; s++) {
+                max[s] = Math.max(max[s], z[s]);
+            }
+        }
+        Arrays.fill(total, 0, S, 0f);
+        for (int k = 0; k < c; k++) {
+            float[] z = Z2[k];
+            exp(z, max, S);
+            for (int s = 0; s < S; s++) {
+                total[s] += z[s];
+            }
+        }
+        for (int s = 0; s < S; s++) {
+            total[s] = 1f / total[s];
+        }
+        for (int k = 0; k < c; k++) {
+            float[] a = Z2[k];
+            for (int s = 0; s < S; s++) {
+                a[s] *= total[s];
+            }
         }
     }
 

@@ -727,8 +727,9 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     }
 
     /**
-     * {@link BlockTail} with its three small matrix products and e^x eight rows per vector (the scalar tail cost
-     * about half as much as the 784-wide layer it follows); the max, argmax and dZ2 stay the shared scalar loops:
+     * {@link BlockTail} with its three small matrix products and the softmax's max, e^x and scaling eight rows per
+     * vector (the scalar tail cost about half as much as the 784-wide layer it follows); the argmax and dZ2 stay the
+     * shared scalar loops:
      * on JDK 17, vector masks (compare, blend) there made the JIT lose track of the float vectors' class in the
      * kernel's other loops in about one run in three, and box them (1.5× slower for the whole step; always, with
      * tiered compilation off). Arrays hold a multiple of eight rows; dZ2 is set to 0 in the lanes past S, so
@@ -762,11 +763,28 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             }
         }
 
-        /** Whole groups of eight rows: the lanes past S are not used. */
+        /**
+         * {@link BlockTail#normalize} eight rows per vector, the same operations in the same order (max lane-wise
+         * is Math.max), so the same bits; the lanes past S are not used.
+         */
         @Override
-        void exp(float[] z, float[] max, int S) {
+        void normalize(int S) {
+            FloatVector one = FloatVector.broadcast(F, 1f);
             for (int s = 0; s < S; s += LANES) {
-                VectorBlocks.exp(FloatVector.fromArray(F, z, s).sub(FloatVector.fromArray(F, max, s))).intoArray(z, s);
+                FloatVector max = FloatVector.fromArray(F, Z2[0], s);
+                for (int k = 1; k < c; k++) {
+                    max = max.max(FloatVector.fromArray(F, Z2[k], s));
+                }
+                FloatVector total = FloatVector.zero(F);
+                for (int k = 0; k < c; k++) {
+                    FloatVector e = VectorBlocks.exp(FloatVector.fromArray(F, Z2[k], s).sub(max));
+                    e.intoArray(Z2[k], s);
+                    total = total.add(e);
+                }
+                FloatVector inverse = one.div(total);
+                for (int k = 0; k < c; k++) {
+                    FloatVector.fromArray(F, Z2[k], s).mul(inverse).intoArray(Z2[k], s);
+                }
             }
         }
 

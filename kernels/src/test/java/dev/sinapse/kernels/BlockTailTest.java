@@ -51,6 +51,32 @@ class BlockTailTest {
         }
     }
 
+    @Test
+    void vectorSoftmaxGivesTheScalarBitsForEveryBlockSize() {
+        int c = 10, block = 64;
+        Rng rng = new Rng(12);
+        for (int S : new int[] {1, 7, 8, 9, 31, 64}) {
+            BlockTail scalar = new BlockTail(4, c, block, RELU);
+            BlockTail vector = new VectorBlocks.Tail(4, c, block, RELU);
+            for (int k = 0; k < c; k++) {
+                for (int s = 0; s < block; s++) {
+                    // logits far apart and close together, as early and late in training; a tie and an overflow
+                    float z = (rng.nextFloat() - 0.5f) * (s % 3 == 0 ? 200 : 8);
+                    scalar.Z2[k][s] = vector.Z2[k][s] = s == 5 ? 1f : s == 6 && k == 2 ? 1e30f : z;
+                }
+            }
+            scalar.normalize(S);
+            vector.normalize(S);
+            for (int k = 0; k < c; k++) {
+                float[] want = Arrays.copyOf(scalar.Z2[k], S);
+                assertThat(Arrays.copyOf(vector.Z2[k], S)).as("class %d, S=%d", k, S).isEqualTo(want);
+                for (float a : want) {
+                    assertThat(a).isBetween(0f, 1f);
+                }
+            }
+        }
+    }
+
     private static void close(float[] got, float[] want, String what, int S) {
         for (int i = 0; i < want.length; i++) {
             assertThat(got[i]).as("%s[%d], S=%d", what, i, S).isCloseTo(want[i], within(1e-6f));

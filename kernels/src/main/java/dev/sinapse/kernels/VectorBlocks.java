@@ -374,6 +374,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         // a chunk run by column: its rows' dZ1 by sixteen-unit group, unit r of row i − from at
         // ((r / 16)·rows + i − from)·16 + r % 16, so that a row's units in a group are one 64-byte run
         private float[] chunkDz = new float[0];
+        // the by-pixel forward pass's sums of a block, row s's sixteen units of a group at s·16
+        private final float[] sums = new float[BLOCK * SU];
 
         /**
          * A full batch in order on mostly blank data: forward and tail block by block, each block's dZ1 kept for the
@@ -418,7 +420,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             int[] start = cols.start();
             for (int g = 0; g < groups; g++) {
                 for (int p = 0; p < n; p++) {
-                    weightedSum(dz, g * rows * SU, row, val, start[p], start[p + 1], t);
+                    weightedSum(dz, g * rows * SU, row, val, start[p], start[p + 1], t, 0);
                     for (int l = 0, r = g * SU; l < SU && r < h; l++, r++) {
                         out.dW1[r][p] += t[l];
                     }
@@ -572,15 +574,20 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
          * iteration, against 29 for {@link #sparseForward}, whose non-blank strips are still two thirds zeros.
          */
         private void pixelForward(int[] order, int from, int S) {
-            float[] w = W1T, t = lanes, bias1 = net.b1().value().data();
-            short[] at = nzPixel;
-            float[] val = nzValue;
-            for (int s = 0; s < S; s++) {
-                int v = order[from + s];
-                for (int g = 0; g < groups; g++) {
-                    weightedSum(w, g * K * SU, at, val, nzStart[v], nzStart[v + 1], t);
-                    for (int l = 0, r = g * SU; l < SU && r < hp; l++, r++) {
-                        Z1[r][s] = r < h ? bias1[r] + t[l] : 0f;
+            float[] w = W1T, z = sums, bias1 = net.b1().value().data();
+            for (int g = 0; g < groups; g++) {
+                for (int s = 0; s < S; s++) {
+                    int v = order[from + s];
+                    weightedSum(w, g * K * SU, nzPixel, nzValue, nzStart[v], nzStart[v + 1], z, s * SU);
+                }
+                for (int l = 0, r = g * SU; l < SU && r < hp; l++, r++) {
+                    float[] out = Z1[r];
+                    if (r < h) {
+                        for (int s = 0; s < S; s++) {
+                            out[s] = bias1[r] + z[s * SU + l];
+                        }
+                    } else {
+                        Arrays.fill(out, 0, S, 0f);
                     }
                 }
             }
@@ -853,7 +860,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
      * a fixed order at the end, so the bits depend on the lists alone. Both operands are laid out in sixteen-float
      * runs so that the stride is this constant: with the stride an argument, the step took 6% longer.
      */
-    private static void weightedSum(float[] src, int base, short[] index, float[] weight, int from, int to, float[] t) {
+    private static void weightedSum(float[] src, int base, short[] index, float[] weight, int from, int to, float[] t,
+            int at) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), b0 = FloatVector.zero(F);
         FloatVector b1 = FloatVector.zero(F), c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
         FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
@@ -882,8 +890,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             a0 = FloatVector.fromArray(F, src, o).fma(u, a0);
             a1 = FloatVector.fromArray(F, src, o + LANES).fma(u, a1);
         }
-        a0.add(b0).add(c0.add(d0)).intoArray(t, 0);
-        a1.add(b1).add(c1.add(d1)).intoArray(t, LANES);
+        a0.add(b0).add(c0.add(d0)).intoArray(t, at);
+        a1.add(b1).add(c1.add(d1)).intoArray(t, at + LANES);
     }
 
     /**

@@ -12,10 +12,10 @@ import java.util.Arrays;
  * </pre>
  * Arrays are indexed [unit][row in block]; Z2 becomes A2, then dZ2, in place. The softmax, loss, hits and dZ2 are
  * one piece of code for both strategies and for the scalar one's row-by-row path ({@link #softmax}); the three
- * small products (logits, gradients) and e^x are the parts a strategy may replace: here in plain loops of four
- * fused multiply-add chains, in {@link VectorBlocks} eight rows per vector. Each strategy's order of float
- * operations is its own and fixed, so each gives the same bits on any thread. One per worker's block buffers;
- * reused from step to step.
+ * small products (logits, gradients), e^x and the softmax's normalisation ({@link #normalize}) are the parts a
+ * strategy may replace: here in plain loops of four fused multiply-add chains, in {@link VectorBlocks} eight rows per
+ * vector. Each strategy's order of float operations is its own and fixed, so each gives the same bits on any
+ * thread. One per worker's block buffers; reused from step to step.
  */
 class BlockTail {
     final int h;

@@ -141,6 +141,100 @@ class ParallelComputeTest {
         }
     }
 
+    /** x with a share of zeros at scattered places, some of them −0. */
+    private static float[] scattered(int size, double zeros, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = rng.nextFloat() < zeros ? (rng.nextInt(2) == 0 ? 0f : -0f) : rng.nextFloat() * 2f - 1f;
+        }
+        return x;
+    }
+
+    private static float[][] rows(int count, int width, long seed) {
+        float[][] R = new float[count][];
+        for (int p = 0; p < count; p++) {
+            R[p] = scattered(width, 0.1, seed + p);
+        }
+        return R;
+    }
+
+    @Test
+    void addingTheListedNonZeroTermsGivesTheBitsOfTheGroupedSums() {
+        // counts that are and are not multiples of four, offsets, strides, and shares of zeros from none to all
+        int[][] cases = {{784, 1, 0}, {37, 1, 5}, {64, 128, 3}, {3, 7, 0}, {130, 2, 1}};
+        for (int[] c : cases) {
+            int count = c[0], stride = c[1], ao = c[2];
+            for (double zeros : new double[] {0, 0.3, 0.6, 0.95, 1}) {
+                float[] a = scattered(ao + count * stride, zeros, count + stride);
+                float[][] R = rows(count + 4, 40, 50);
+                float[] grouped = scattered(40, 0, 60), listed = grouped.clone();
+                ParallelCompute.combineRows(a, ao, stride, count, R, 4, grouped);
+                int[] at = new int[count];
+                float[] val = new float[count];
+                int n = ParallelCompute.nonZeros(a, ao, stride, count, at, val);
+                ParallelCompute.combineListed(at, val, n, R, 4, listed);
+                assertThat(n).isLessThanOrEqualTo(count);
+                for (int e = 0; e < n; e++) {
+                    assertThat(val[e]).isNotZero().isEqualTo(a[ao + at[e] * stride]);
+                }
+                assertThat(listed).as("count %d, stride %d, %.2f zeros", count, stride, zeros).isEqualTo(grouped);
+            }
+        }
+    }
+
+    @Test
+    void productsWithScatteredZerosKeepTheBitsOfTheGroupedChains() {
+        // wide-dropout's second layer at batch 64: ReLU and dropout leave 60% zeros, scattered, so both products list
+        int m = 64, k = 128, n = 64;
+        Matrix A = new Matrix(m, k, scattered(m * k, 0.6, 1));
+        Matrix W = random(n, k, 2, false), dZ = new Matrix(m, n, scattered(m * n, 0.6, 3));
+        assertThat(ParallelCompute.listed(A.data())).isTrue();
+        float[][] Wt = new float[k][n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                Wt[p][j] = W.data()[j * k + p];
+            }
+        }
+        float[][] rowsOfA = new float[m][];
+        for (int i = 0; i < m; i++) {
+            rowsOfA[i] = java.util.Arrays.copyOfRange(A.data(), i * k, (i + 1) * k);
+        }
+        for (int threads : new int[] {1, 2}) {
+            ParallelCompute par = ParallelCompute.create(threads);
+            Matrix Z = par.timesTransB(A, W);
+            Matrix dW = new Matrix(n, k);
+            par.transATimesInto(dZ, A, dW);
+            for (int i = 0; i < m; i++) {
+                float[] want = new float[n];
+                ParallelCompute.combineRows(A.data(), i * k, 1, k, Wt, 0, want);
+                assertThat(java.util.Arrays.copyOfRange(Z.data(), i * n, (i + 1) * n)).as("Z row %d", i).isEqualTo(want);
+            }
+            for (int r = 0; r < n; r++) {
+                // the grouped weight gradient: rows four at a time from the first, each group one combineRows
+                float[] want = new float[k];
+                for (int i = 0; i < m; i += 4) {
+                    ParallelCompute.combineRows(dZ.data(), i * n + r, n, Math.min(4, m - i), rowsOfA, i, want);
+                }
+                assertThat(java.util.Arrays.copyOfRange(dW.data(), r * k, (r + 1) * k)).as("dW row %d", r).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
+    void listsOnlyWhereZerosAreManyAndScattered() {
+        float[] blankGroups = new float[4096], scatteredZeros = scattered(4096, 0.6, 4), few = scattered(4096, 0.1, 5);
+        for (int g = 0; g < 1024; g++) {
+            // half of the groups of four blank, as the edges of a picture; the others without zeros
+            for (int q = 0; q < 4; q++) {
+                blankGroups[4 * g + q] = g % 2 == 0 ? 0f : 1f;
+            }
+        }
+        assertThat(ParallelCompute.listed(blankGroups)).isFalse();
+        assertThat(ParallelCompute.listed(scatteredZeros)).isTrue();
+        assertThat(ParallelCompute.listed(few)).isFalse();
+    }
+
     @Test
     void reportsItsThreadCount() {
         assertThat(ParallelCompute.create(3).threads()).isEqualTo(3);

@@ -42,16 +42,32 @@ public final class ParallelCompute implements Compute {
     /** Scratch arrays up to this many floats are kept for the next call of the same shape (4 MB). */
     private static final long SCRATCH_LIMIT = 1L << 20;
     /**
-     * Per calling thread, by use and shape: W's transposed copy, B's rows, a mini-batch's weight-gradient partial, a
-     * task's rows of a row-parallel product. They
+     * Per calling thread, by use and shape: W's transposed copy, B's rows, a mini-batch's weight-gradient partial. They
      * are as large as W and were new every call: wide-dropout allocated 1.8 MB a step, a young collection every
      * tenth of a second. A call's scratch is its own until it returns (its tasks never call back in with the same
      * use), so one set per thread is enough.
      */
     private static final ThreadLocal<Map<Long, float[][]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+    /** Per thread: the listed terms of the row a task is adding ({@link #nonZeros}). */
+    private static final ThreadLocal<Terms> TERMS = ThreadLocal.withInitial(Terms::new);
+
+    /** A row's non-zero terms: their indices and values, room for {@code size}. */
+    private static final class Terms {
+        int[] at = new int[0];
+        float[] val = new float[0];
+
+        Terms fit(int size) {
+            if (at.length < size) {
+                at = new int[size];
+                val = new float[size];
+            }
+            return this;
+        }
+    }
+
     /** At most this many scratch arrays a thread (a network's layers need two or three each). */
     private static final int MAX_SCRATCH = 24;
-    private static final int TRANSPOSED = 0, ROWS = 1, PARTIAL = 2, OUT_ROWS = 3;
+    private static final int TRANSPOSED = 0, ROWS = 1, PARTIAL = 2;
 
     private final int threads;
     /** The helper threads, or null for one thread: they spin between the many short calls of a step (below). */
@@ -171,10 +187,8 @@ public final class ParallelCompute implements Compute {
 
     /**
      * C = A·R where R is given as k rows of n; rows of C are independent, so no reduction is needed, and how they are
-     * cut into tasks cannot change a bit: a mini-batch of 64 rows is cut so every thread gets some. A task takes its
-     * rows through R a band of {@link #band} rows of R at a time, so that the band stays in the L1 cache while each of
-     * the task's rows adds it in: row by row, W's 400 KB transposed copy in wide-dropout's first layer was read from
-     * L2 once for each row of the batch. A band's first row is a multiple of four, so the sums are those of one pass.
+     * cut into tasks cannot change a bit: a mini-batch of 64 rows is cut so every thread gets some. Where A's zeros
+     * are many and scattered ({@link #listed}), each row's non-zero terms are listed first.
      */
     private Matrix rowsTimes(Matrix A, float[][] R, int n) {
         int m = A.rows(), k = A.cols();
@@ -182,36 +196,22 @@ public final class ParallelCompute implements Compute {
         float[] a = A.data(), c = C.data();
         int rowsPerTask = rowsPerTask(m, (long) k * n);
         int tasks = (m + rowsPerTask - 1) / rowsPerTask;
-        int band = band(n);
         boolean listed = listed(a);
         forEach(tasks, t -> {
-            int i0 = t * rowsPerTask, i1 = Math.min(m, i0 + rowsPerTask);
-            float[][] rows = scratch(OUT_ROWS, rowsPerTask, n);
-            for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(rows[i - i0], 0f);
-            }
-            int[] at = listed ? new int[band] : null;
-            float[] val = listed ? new float[band] : null;
-            for (int p0 = 0; p0 < k; p0 += band) {
-                int count = Math.min(band, k - p0);
-                for (int i = i0; i < i1; i++) {
-                    if (listed) {
-                        combineListed(at, val, nonZeros(a, i * k + p0, 1, count, at, val), R, p0, rows[i - i0]);
-                    } else {
-                        combineRows(a, i * k + p0, 1, count, R, p0, rows[i - i0]);
-                    }
+            float[] row = new float[n];
+            Terms terms = listed ? TERMS.get().fit(k) : null;
+            for (int i = t * rowsPerTask, end = Math.min(m, i + rowsPerTask); i < end; i++) {
+                java.util.Arrays.fill(row, 0f);
+                if (listed) {
+                    int count = nonZeros(a, i * k, 1, k, terms.at, terms.val);
+                    combineListed(terms.at, terms.val, count, R, 0, row);
+                } else {
+                    combineRows(a, i * k, 1, k, R, 0, row);
                 }
-            }
-            for (int i = i0; i < i1; i++) {
-                System.arraycopy(rows[i - i0], 0, c, i * n, n);
+                System.arraycopy(row, 0, c, i * n, n);
             }
         });
         return C;
-    }
-
-    /** Rows of R per band: a multiple of four, about 16 KB of them (half of the smallest L1 data cache in use). */
-    static int band(int n) {
-        return Math.max(4, (4096 / Math.max(1, n)) & ~3);
     }
 
     /**
@@ -389,12 +389,12 @@ public final class ParallelCompute implements Compute {
         float[][] P = scratch(PARTIAL, n, k);
         int band = Math.max(1, (n + 4 * threads - 1) / (4 * threads));
         forEach((n + band - 1) / band, task -> {
-            int[] at = new int[m];
-            float[] val = new float[m];
+            Terms terms = TERMS.get().fit(m);
             for (int r = task * band, end = Math.min(n, r + band); r < end; r++) {
                 float[] sum = P[r];
                 java.util.Arrays.fill(sum, 0f);
-                combineListed(at, val, nonZeros(a, r, n, m, at, val), rowsOfB, 0, sum);
+                int count = nonZeros(a, r, n, m, terms.at, terms.val);
+                combineListed(terms.at, terms.val, count, rowsOfB, 0, sum);
                 System.arraycopy(sum, 0, c, r * k, k);
             }
         });

@@ -802,10 +802,11 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             for (int k = 0; k < c; k++) {
                 Arrays.fill(Z2[k], S, S8, 0f);
             }
-            Arrays.fill(dW2lanes, 0f);
-            Arrays.fill(db2lanes, 0f);
+            for (int k = 0; k < c; k++) {
+                sums(Z2[k], A1, S8, k);
+            }
             for (int s0 = 0; s0 < S; s0 += LANES) {
-                gradients(w2, A1, dZ1, s0);
+                hidden(w2, dZ1, s0);
             }
             for (int kr = 0; kr < c * h; kr++) {
                 out.dW2[kr] += sum8(dW2lanes, kr * LANES);
@@ -815,16 +816,45 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             }
         }
 
-        /** dW2 and db2 lanes += rows s0..s0+7; dZ1[·][s0..s0+7] = W2ᵀ·dZ2 (before f'). */
-        private void gradients(float[] w2, float[][] A1, float[][] dZ1, int s0) {
-            for (int k = 0; k < c; k++) {
-                FloatVector d = FloatVector.fromArray(F, Z2[k], s0);
-                FloatVector.fromArray(F, db2lanes, k * LANES).add(d).intoArray(db2lanes, k * LANES);
-                for (int r = 0; r < h; r++) {
-                    int o = (k * h + r) * LANES;
-                    d.fma(FloatVector.fromArray(F, A1[r], s0), FloatVector.fromArray(F, dW2lanes, o)).intoArray(dW2lanes, o);
-                }
+        /**
+         * db2 and dW2[k, ·] lane-wise: each lane the sum over the row groups in order, four units' sums held in registers
+         * while the groups go by (stored after each group, the sums cost a store per multiply-add).
+         */
+        private void sums(float[] dz, float[][] A1, int S8, int k) {
+            FloatVector db = FloatVector.zero(F);
+            for (int s0 = 0; s0 < S8; s0 += LANES) {
+                db = db.add(FloatVector.fromArray(F, dz, s0));
             }
+            db.intoArray(db2lanes, k * LANES);
+            int r = 0;
+            for (; r + 4 <= h; r += 4) {
+                float[] a0 = A1[r], a1 = A1[r + 1], a2 = A1[r + 2], a3 = A1[r + 3];
+                FloatVector g0 = FloatVector.zero(F), g1 = FloatVector.zero(F);
+                FloatVector g2 = FloatVector.zero(F), g3 = FloatVector.zero(F);
+                for (int s0 = 0; s0 < S8; s0 += LANES) {
+                    FloatVector d = FloatVector.fromArray(F, dz, s0);
+                    g0 = d.fma(FloatVector.fromArray(F, a0, s0), g0);
+                    g1 = d.fma(FloatVector.fromArray(F, a1, s0), g1);
+                    g2 = d.fma(FloatVector.fromArray(F, a2, s0), g2);
+                    g3 = d.fma(FloatVector.fromArray(F, a3, s0), g3);
+                }
+                int o = (k * h + r) * LANES;
+                g0.intoArray(dW2lanes, o);
+                g1.intoArray(dW2lanes, o + LANES);
+                g2.intoArray(dW2lanes, o + 2 * LANES);
+                g3.intoArray(dW2lanes, o + 3 * LANES);
+            }
+            for (; r < h; r++) {
+                FloatVector g = FloatVector.zero(F);
+                for (int s0 = 0; s0 < S8; s0 += LANES) {
+                    g = FloatVector.fromArray(F, dz, s0).fma(FloatVector.fromArray(F, A1[r], s0), g);
+                }
+                g.intoArray(dW2lanes, (k * h + r) * LANES);
+            }
+        }
+
+        /** dZ1[·][s0..s0+7] = W2ᵀ·dZ2 (before f'). */
+        private void hidden(float[] w2, float[][] dZ1, int s0) {
             for (int r = 0; r < h; r++) {
                 FloatVector d = FloatVector.zero(F);
                 for (int k = 0; k < c; k++) {

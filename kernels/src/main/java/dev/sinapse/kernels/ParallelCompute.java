@@ -31,9 +31,9 @@ public final class ParallelCompute implements Compute {
     /** Below this many outputs per row, A·Bᵀ uses dot products. */
     private static final int NARROW = 64;
     /**
-     * Above this share of zeros in the side whose values scale the rows (pixels, ReLU and dropout outputs), a
-     * product lists each row's non-zero terms first and adds only those ({@link #nonZeros}): Fashion-MNIST is 51%
-     * zeros, but only 39% of its four-pixel groups, which {@link #combineRows} skips, are all zero.
+     * At least this share of zeros, scattered, in the side whose values scale the rows (ReLU and dropout outputs, a
+     * weight gradient's dZ), and a product lists each row's non-zero terms first and adds only those ({@link #listed},
+     * {@link #nonZeros}): {@link #combineRows} skips only groups of four zeros, 13% of the groups of such data.
      */
     static final double LISTED = 0.3;
     /** Floats of partial sums a reduction may hold (16 MiB). */
@@ -423,22 +423,6 @@ public final class ParallelCompute implements Compute {
             blank += z == 4 ? 1 : 0;
         }
         return zeros > LISTED * 4 * seen && 4 * blank < zeros / 2;
-    }
-
-    /** The share of exact zeros in x, from a sample of at most 4,096 evenly spaced entries: a cheap, fixed guess. */
-    static double zeroShare(float[] x) {
-        if (x.length == 0) {
-            return 0;
-        }
-        int step = Math.max(1, x.length / 4096);
-        int seen = 0, zeros = 0;
-        for (int q = 0; q < x.length; q += step) {
-            seen++;
-            if (x[q] == 0f) {
-                zeros++;
-            }
-        }
-        return (double) zeros / seen;
     }
 
     /** A rows × cols array for {@code use}, kept per thread for the next call when small enough; contents undefined. */

@@ -93,11 +93,11 @@ class VectorComputeTest {
 
     @Test
     void theZeroShareIsCountedOnAnEvenSample() {
-        assertThat(ParallelCompute.zeroShare(new float[] {0, 0, 1, 0})).isEqualTo(0.75);
+        assertThat(VectorCompute.zeroShare(new float[] {0, 0, 1, 0})).isEqualTo(0.75);
         float[] big = new float[100_000];
         for (int q = 0; q < big.length; q += 5) {
             big[q] = 1f;
         }
-        assertThat(ParallelCompute.zeroShare(big)).isBetween(0.75, 0.85);
+        assertThat(VectorCompute.zeroShare(big)).isBetween(0.75, 0.85);
     }
 }

@@ -723,13 +723,72 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         }
 
         /**
-         * dW1[r, p..p+15] += Σ_s dZ1[r][s]·X[s, p..p+15] over the block's rows, {@value #G} units' lanes (ten
-         * accumulators) in registers while the rows go by.
+         * dW1[r, p..] += Σ_s dZ1[r][s]·X[s, p..] over the block's rows, in 48-pixel bands ({@link #band}) and a last
+         * sixteen-pixel {@link #strip}. Each dW1 value is the same fma chain over the rows in order either way, so
+         * both give the same bits. Two units × 48 pixels a row (six X loads, two broadcasts, twelve multiply-adds)
+         * ran the backward pass of a Fashion-MNIST full batch in 22–24 ms per 42k rows on one thread, against
+         * 30–34 for five units × 16 pixels (four X loads and ten broadcasts for twenty); whole steps 56.9 against
+         * 65.9 ms on one thread, 33.9 against 36.1 on two, batch-32 epochs 79.5 against 86.6 ms (best of 3–4).
          */
         private void backward(ChunkPartials out, int S) {
             transposeDz(S);
-            for (int p = 0; p < K; p += 2 * LANES) {
+            int p = 0;
+            for (; p + 6 * LANES <= K; p += 6 * LANES) {
+                band(out, p, S);
+            }
+            for (; p < K; p += 2 * LANES) {
                 strip(out, p, X, ALL_ROWS, ROW_STARTS, 0, S, p);
+            }
+        }
+
+        /**
+         * dW1[u..u+1, p..p+47] += Σ_s dZ1[s][u..u+1]·X[s, p..p+47] over the block's rows: two units' twelve
+         * vectors in registers while the rows go by, each row's six X vectors feeding both.
+         */
+        private void band(ChunkPartials out, int p, int S) {
+            float[] dz = dZ1t, x = X;
+            for (int u = 0; u < hp; u += 2) {
+                float[] r0 = out.dW1[u], r1 = out.dW1[u + 1];
+                FloatVector g0 = FloatVector.fromArray(F, r0, p), g1 = FloatVector.fromArray(F, r0, p + LANES);
+                FloatVector g2 = FloatVector.fromArray(F, r0, p + 2 * LANES), g3 = FloatVector.fromArray(F, r0, p + 3 * LANES);
+                FloatVector g4 = FloatVector.fromArray(F, r0, p + 4 * LANES), g5 = FloatVector.fromArray(F, r0, p + 5 * LANES);
+                FloatVector h0 = FloatVector.fromArray(F, r1, p), h1 = FloatVector.fromArray(F, r1, p + LANES);
+                FloatVector h2 = FloatVector.fromArray(F, r1, p + 2 * LANES), h3 = FloatVector.fromArray(F, r1, p + 3 * LANES);
+                FloatVector h4 = FloatVector.fromArray(F, r1, p + 4 * LANES), h5 = FloatVector.fromArray(F, r1, p + 5 * LANES);
+                for (int s = 0; s < S; s++) {
+                    int xs = s * K + p, e = s * hp + u;
+                    FloatVector d = FloatVector.broadcast(F, dz[e]), b = FloatVector.broadcast(F, dz[e + 1]);
+                    FloatVector v = FloatVector.fromArray(F, x, xs);
+                    g0 = d.fma(v, g0);
+                    h0 = b.fma(v, h0);
+                    v = FloatVector.fromArray(F, x, xs + LANES);
+                    g1 = d.fma(v, g1);
+                    h1 = b.fma(v, h1);
+                    v = FloatVector.fromArray(F, x, xs + 2 * LANES);
+                    g2 = d.fma(v, g2);
+                    h2 = b.fma(v, h2);
+                    v = FloatVector.fromArray(F, x, xs + 3 * LANES);
+                    g3 = d.fma(v, g3);
+                    h3 = b.fma(v, h3);
+                    v = FloatVector.fromArray(F, x, xs + 4 * LANES);
+                    g4 = d.fma(v, g4);
+                    h4 = b.fma(v, h4);
+                    v = FloatVector.fromArray(F, x, xs + 5 * LANES);
+                    g5 = d.fma(v, g5);
+                    h5 = b.fma(v, h5);
+                }
+                g0.intoArray(r0, p);
+                g1.intoArray(r0, p + LANES);
+                g2.intoArray(r0, p + 2 * LANES);
+                g3.intoArray(r0, p + 3 * LANES);
+                g4.intoArray(r0, p + 4 * LANES);
+                g5.intoArray(r0, p + 5 * LANES);
+                h0.intoArray(r1, p);
+                h1.intoArray(r1, p + LANES);
+                h2.intoArray(r1, p + 2 * LANES);
+                h3.intoArray(r1, p + 3 * LANES);
+                h4.intoArray(r1, p + 4 * LANES);
+                h5.intoArray(r1, p + 5 * LANES);
             }
         }
     }

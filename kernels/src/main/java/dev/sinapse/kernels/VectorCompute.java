@@ -6,36 +6,40 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@link Compute} products as register-tiled Vector API kernels.
+ * The {@link Compute} products as register-tiled Vector API kernels, in two forms.
  *
- * <p>All three products are one operation, C(i, j) = Σ_p A(i, p)·B(p, j) with B's rows contiguous, A read through
- * strides (so Aᵀ costs no copy). A tile of {@value #MR} rows × two vectors of C lives in registers while p runs:
- * each B vector loaded feeds {@value #MR} multiply-adds, each broadcast of A two.
+ * <p><b>Dot products</b> (A·Bᵀ, a dense layer's forward pass, both operands' rows contiguous): C(i, j) is the
+ * {@linkplain #finish lane chain} of row i of A and row j of B. A tile of {@value #MR} rows × {@value #NR} units keeps
+ * twelve eight-lane sums in registers while p runs: seven loads feed twelve multiply-adds, and no copy of B is
+ * made (the transposition it replaced cost a sixth of a wide-dropout step).
  *
- * <p>Every element of C is one fused multiply-add chain over p in ascending order, started from +0. Hence:
- * <ul>
- *   <li>results do not depend on how the tiles are cut into tasks, so 1, 2 or N threads give the same bits, and the
- *       same bits at any vector width (a lane's arithmetic does not know how many lanes there are);</li>
- *   <li>a term whose A(i, p) is 0 adds exactly nothing (fma(0, b, s) = s for finite b, and s is never −0), so
- *       skipping zeros, which pays on pixels (most of MNIST is 0), cannot change a bit. A product whose A is
- *       mostly zeros runs the skipping loop; the weight gradient Xᵀ-side is turned round so the pixels are its A.</li>
- * </ul>
- * The chains differ from {@link ParallelCompute}'s by rounding, which is why the kernel using this compute has a
- * name of its own.
+ * <p><b>Sums of scaled rows</b> (A·B and Aᵀ·B: dX = dZ·W, dW = dZᵀ·X): row r of C is Σ_t a(r, t)·(row t of B) over
+ * the t whose a(r, t) is not 0, listed first and added in ascending order, eight vectors of the row in registers.
+ * ReLU and dropout leave ~60% of dZ at exactly 0, scattered, so each row skips its own zeros.
+ *
+ * <p>Determinism: every element of C has one chain fixed by the shapes, whichever tile, task or thread computes
+ * it, so 1, 2 or N threads give the same bits. A skipped term adds exactly nothing (fma(0, b, s) = s for finite b,
+ * and s is never −0: it starts at +0), so the scaled-row sums are the plain ascending chains and do not depend on
+ * the vector width either; the dot products always use eight lanes for the same reason. The chains differ from
+ * {@link ParallelCompute}'s by rounding, which is why the kernel using this compute has a name of its own.
  */
 final class VectorCompute implements Compute {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
-    /** Columns of C per tile: two vectors. */
-    private static final int NR = 2 * L;
-    /** Rows of C per tile: 4 × 2 accumulators, 2 loads and a broadcast fit 16 vector registers. */
-    private static final int MR = 4;
-    /** p runs in blocks so the B rows a task sweeps stay in cache; C tiles are reloaded between blocks. */
-    private static final int P_BLOCK = 256;
+    /** The dot products' lanes: eight on every CPU, since a dot product's bits depend on its lane count. */
+    private static final VectorSpecies<Float> D = FloatVector.SPECIES_256;
+    private static final int DL = 8;
+    /** The scaled-row sums' vectors: the CPU's widest (a lane's chain does not depend on how many lanes there are). */
+    private static final VectorSpecies<Float> V = VectorWidth.floats();
+    private static final int VL = V.length();
+    /** Rows × units of a dot tile: twelve accumulators and their seven operands fit AVX2's sixteen registers. */
+    private static final int MR = 4, NR = 3;
+    /** Columns of a scaled-row band: eight vectors in registers. */
+    private static final int BAND = 8 * VL;
+    /** Rows of C a scaled-row task takes per band. */
+    private static final int ROW_CHUNK = 16;
+    /** Terms t a scaled-row pass lists at a time, so the rows of B they touch stay in cache (a full batch has 41,000). */
+    private static final int DEPTH_BLOCK = 64;
     /** Multiply-adds worth a task of their own: below this, a second thread costs more than it saves. */
-    static final long WORK_PER_TASK = 1L << 19;
-    /** Above this share of zeros in A, the zero-skipping loop runs. */
-    private static final double SPARSE = 0.75;
+    static final long WORK_PER_TASK = 1L << 18;
 
     private final ParallelCompute pool;
 
@@ -53,89 +57,191 @@ final class VectorCompute implements Compute {
     }
 
     /** Layer work split by sample (convolution, pooling) runs on the same threads as the products. */
+    @Override
     public void forEach(int tasks, java.util.function.IntConsumer task) {
         pool.forEach(tasks, task);
     }
 
-    /** A·Bᵀ: B (n × k) is turned into k × n once, then C = A·(Bᵀ). */
+    /** A·Bᵀ: each C(i, j) the lane chain of row i of A and row j of B, in tiles of four rows × three units. */
     @Override
     public Matrix timesTransB(Matrix A, Matrix B) {
         int m = A.rows(), k = A.cols(), n = B.rows();
         check(B.cols() == k, "timesTransB", A, B);
         Matrix C = new Matrix(m, n);
-        product(A.data(), k, 1, m, k, transpose(B.data(), n, k), n, C.data(), n);
+        float[] a = A.data(), b = B.data(), c = C.data();
+        int rowTiles = (m + MR - 1) / MR, unitTiles = (n + NR - 1) / NR;
+        int tiles = rowTiles * unitTiles;
+        int per = (tiles + tasks(tiles, (long) m * n * k) - 1) / tasks(tiles, (long) m * n * k);
+        pool.forEach((tiles + per - 1) / per, t -> {
+            float[] lanes = new float[MR * NR * DL];
+            for (int u = t * per, end = Math.min(tiles, u + per); u < end; u++) {
+                int i = u / unitTiles * MR, j = u % unitTiles * NR;
+                int rows = Math.min(MR, m - i), units = Math.min(NR, n - j);
+                if (rows == MR && units == NR) {
+                    dots4x3(a, i * k, b, j * k, k, lanes);
+                } else if (rows == MR) {
+                    for (int q = 0; q < units; q++) {
+                        dots4x1(a, i * k, b, (j + q) * k, k, lanes, q);
+                    }
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        for (int q = 0; q < units; q++) {
+                            dots1x1(a, (i + r) * k, b, (j + q) * k, k, lanes, r * NR + q);
+                        }
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < units; q++) {
+                        c[(i + r) * n + j + q] = finish(lanes, (r * NR + q) * DL, a, (i + r) * k, b, (j + q) * k, k);
+                    }
+                }
+            }
+        });
         return C;
     }
 
-    /** A·B: B (k × n) is already row-major in p. */
+    /**
+     * The end of a lane chain, whose eight lanes are at lanes[o..o+8). The lane chain of a[ao..ao+k) and b[bo..bo+k):
+     * lane l sums a[p]·b[p] for p ≡ l (mod 8) below k − k mod 8 in ascending p, one fused multiply-add each, from +0;
+     * the lanes are added pairwise, (((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))); the last k mod 8 terms follow
+     * as fused multiply-adds in ascending p.
+     */
+    private static float finish(float[] lanes, int o, float[] a, int ao, float[] b, int bo, int k) {
+        float s = sum8(lanes, o);
+        for (int p = k - k % DL; p < k; p++) {
+            s = Math.fma(a[ao + p], b[bo + p], s);
+        }
+        return s;
+    }
+
+    private static float sum8(float[] t, int o) {
+        return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
+    }
+
+    /** Rows a0..a0+3 (k apart) against units b0..b0+2: the twelve lane sums into lanes[(r·3 + q)·8 ..]. */
+    private static void dots4x3(float[] a, int a0, float[] b, int b0, int k, float[] lanes) {
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, b1 = b0 + k, b2 = b1 + k;
+        FloatVector s00 = FloatVector.zero(D), s01 = FloatVector.zero(D), s02 = FloatVector.zero(D);
+        FloatVector s10 = FloatVector.zero(D), s11 = FloatVector.zero(D), s12 = FloatVector.zero(D);
+        FloatVector s20 = FloatVector.zero(D), s21 = FloatVector.zero(D), s22 = FloatVector.zero(D);
+        FloatVector s30 = FloatVector.zero(D), s31 = FloatVector.zero(D), s32 = FloatVector.zero(D);
+        for (int p = 0; p + DL <= k; p += DL) {
+            FloatVector w0 = FloatVector.fromArray(D, b, b0 + p), w1 = FloatVector.fromArray(D, b, b1 + p);
+            FloatVector w2 = FloatVector.fromArray(D, b, b2 + p);
+            FloatVector x = FloatVector.fromArray(D, a, a0 + p);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            x = FloatVector.fromArray(D, a, a1 + p);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            x = FloatVector.fromArray(D, a, a2 + p);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            x = FloatVector.fromArray(D, a, a3 + p);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+        }
+        s00.intoArray(lanes, 0);
+        s01.intoArray(lanes, DL);
+        s02.intoArray(lanes, 2 * DL);
+        s10.intoArray(lanes, 3 * DL);
+        s11.intoArray(lanes, 4 * DL);
+        s12.intoArray(lanes, 5 * DL);
+        s20.intoArray(lanes, 6 * DL);
+        s21.intoArray(lanes, 7 * DL);
+        s22.intoArray(lanes, 8 * DL);
+        s30.intoArray(lanes, 9 * DL);
+        s31.intoArray(lanes, 10 * DL);
+        s32.intoArray(lanes, 11 * DL);
+    }
+
+    /** Rows a0..a0+3 against one unit: four lane sums into lanes[(r·3 + q)·8 ..], for the units past the threes. */
+    private static void dots4x1(float[] a, int a0, float[] b, int b0, int k, float[] lanes, int q) {
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        FloatVector s0 = FloatVector.zero(D), s1 = FloatVector.zero(D);
+        FloatVector s2 = FloatVector.zero(D), s3 = FloatVector.zero(D);
+        for (int p = 0; p + DL <= k; p += DL) {
+            FloatVector w = FloatVector.fromArray(D, b, b0 + p);
+            s0 = FloatVector.fromArray(D, a, a0 + p).fma(w, s0);
+            s1 = FloatVector.fromArray(D, a, a1 + p).fma(w, s1);
+            s2 = FloatVector.fromArray(D, a, a2 + p).fma(w, s2);
+            s3 = FloatVector.fromArray(D, a, a3 + p).fma(w, s3);
+        }
+        s0.intoArray(lanes, q * DL);
+        s1.intoArray(lanes, (NR + q) * DL);
+        s2.intoArray(lanes, (2 * NR + q) * DL);
+        s3.intoArray(lanes, (3 * NR + q) * DL);
+    }
+
+    /** One row against one unit: its lane sums into lanes[e·8 ..], for the rows past the fours. */
+    private static void dots1x1(float[] a, int a0, float[] b, int b0, int k, float[] lanes, int e) {
+        FloatVector s = FloatVector.zero(D);
+        for (int p = 0; p + DL <= k; p += DL) {
+            s = FloatVector.fromArray(D, a, a0 + p).fma(FloatVector.fromArray(D, b, b0 + p), s);
+        }
+        s.intoArray(lanes, e * DL);
+    }
+
+    /** A·B: row i of C is Σ_p A(i, p)·(row p of B), A's rows listed. */
     @Override
     public Matrix times(Matrix A, Matrix B) {
         int m = A.rows(), k = A.cols(), n = B.cols();
         check(B.rows() == k, "times", A, B);
         Matrix C = new Matrix(m, n);
-        product(A.data(), k, 1, m, k, B.data(), n, C.data(), n);
+        scaledRows(A.data(), k, 1, m, k, B.data(), n, C.data());
         return C;
     }
 
-    /**
-     * Aᵀ·B (n × k) = Σ_i (row i of A)ᵀ ⊗ (row i of B). When B is the sparser side (pixels under a weight
-     * gradient), the product is computed turned round, Bᵀ·A (k × n), so that B's zeros are the skipped A terms,
-     * and then transposed; each element is the same chain over i either way.
-     */
+    /** Aᵀ·B (n × k): row r is Σ_i A(i, r)·(row i of B), A's columns listed. */
     @Override
     public void transATimesInto(Matrix A, Matrix B, Matrix out) {
         int m = A.rows(), n = A.cols(), k = B.cols();
         check(B.rows() == m && out.rows() == n && out.cols() == k, "transATimes", A, B);
-        float[] a = A.data(), b = B.data();
-        if (zeroShare(b) > SPARSE && zeroShare(b) > zeroShare(a)) {
-            float[] turned = new float[k * n];
-            product(b, 1, k, k, m, a, n, turned, n);
-            float[] c = out.data();
-            for (int j = 0; j < k; j++) {
-                for (int r = 0; r < n; r++) {
-                    c[r * k + j] = turned[j * n + r];
-                }
-            }
-        } else {
-            product(a, 1, n, n, m, b, k, out.data(), k);
-        }
+        scaledRows(A.data(), 1, n, n, m, B.data(), k, out.data());
     }
 
     /**
-     * c[i·ldc + j] = Σ_{p < depth} a[i·ars + p·aps] · b[p·ldb + j] for i < rows, j < ldc (C's width). The
-     * (row tile, column strip) pairs are cut into tasks by the amount of work, not by the thread count.
+     * c[r·w + j] = Σ_t a[r·ars + t·ats] · b[t·w + j] for r below {@code rows}, t below {@code depth}, j below w: each
+     * element the ascending fused multiply-add chain from +0 over the t whose a term is not 0. t runs in blocks of
+     * {@value #DEPTH_BLOCK}, the sums carried in c between blocks; each row lists a block's terms once for all the
+     * columns its task covers (listing per band of columns cost more than a mini-batch's multiply-adds). Tasks are
+     * chunks of {@value #ROW_CHUNK} rows, cut further into groups of bands only where the rows alone give too few
+     * (the article's ten units over a full batch).
      */
-    private void product(float[] a, int ars, int aps, int rows, int depth, float[] b, int ldb, float[] c, int ldc) {
-        int cols = ldc;
-        if (rows == 0 || cols == 0) {
+    private void scaledRows(float[] a, int ars, int ats, int rows, int depth, float[] b, int w, float[] c) {
+        java.util.Arrays.fill(c, 0, rows * w, 0f);
+        if (rows == 0 || w == 0 || depth == 0) {
             return;
         }
-        java.util.Arrays.fill(c, 0, rows * ldc, 0f);
-        boolean skipZeros = zeroShare(a) > SPARSE;
-        int rowTiles = (rows + MR - 1) / MR, strips = (cols + NR - 1) / NR;
-        int units = rowTiles * strips;
-        long work = (long) rows * cols * depth;
-        int tasks = (int) Math.max(1, Math.min(units, Math.min(64, work / WORK_PER_TASK)));
-        int perTask = (units + tasks - 1) / tasks;
-        int taskCount = (units + perTask - 1) / perTask;
-        pool.forEach(taskCount, t -> {
-            int u0 = t * perTask, u1 = Math.min(units, u0 + perTask);
-            int[] visit = new int[P_BLOCK];
-            for (int p0 = 0; p0 < depth; p0 += P_BLOCK) {
-                int p1 = Math.min(depth, p0 + P_BLOCK);
-                int listed = -1, count = 0;   // the row tile whose p are in visit, and how many
-                for (int u = u0; u < u1; u++) {
-                    int i = (u / strips) * MR, j = (u % strips) * NR;
-                    if (i + MR <= rows && j + NR <= cols) {
-                        if (listed != i) {
-                            // once per row tile and block, shared by the tile's column strips
-                            count = visits(a, ars, aps, i, p0, p1, skipZeros, visit);
-                            listed = i;
+        int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK, bands = (w + BAND - 1) / BAND;
+        int wanted = tasks(Long.MAX_VALUE, (long) rows * depth * w);
+        int groups = Math.min(bands, Math.max(1, (wanted + chunks - 1) / chunks));
+        int perGroup = (bands + groups - 1) / groups;
+        groups = (bands + perGroup - 1) / perGroup;
+        int units = chunks * groups;
+        int per = (units + Math.min(units, wanted) - 1) / Math.min(units, wanted);
+        pool.forEach((units + per - 1) / per, task -> {
+            int[] at = new int[DEPTH_BLOCK];
+            float[] val = new float[DEPTH_BLOCK];
+            for (int u = task * per, last = Math.min(units, u + per); u < last; u++) {
+                int j0 = u / chunks * perGroup * BAND, j1 = Math.min(w, j0 + perGroup * BAND);
+                int r0 = u % chunks * ROW_CHUNK, r1 = Math.min(rows, r0 + ROW_CHUNK);
+                for (int t0 = 0; t0 < depth; t0 += DEPTH_BLOCK) {
+                    int t1 = Math.min(depth, t0 + DEPTH_BLOCK);
+                    for (int r = r0; r < r1; r++) {
+                        int count = 0;
+                        for (int t = t0; t < t1; t++) {
+                            float v = a[r * ars + t * ats];
+                            at[count] = t * w;
+                            val[count] = v;
+                            count += v != 0f ? 1 : 0;   // no branch to mispredict on scattered zeros
                         }
-                        tile(a, ars, aps, i, b, ldb, j, c, ldc, visit, count);
-                    } else {
-                        for (int r = i; r < Math.min(rows, i + MR); r++) {
-                            edge(a, ars, aps, r, p0, p1, b, ldb, j, Math.min(cols, j + NR), c, ldc);
+                        if (count > 0) {
+                            addScaled(at, val, count, b, c, r * w, j0, j1);
                         }
                     }
                 }
@@ -144,86 +250,83 @@ final class VectorCompute implements Compute {
     }
 
     /**
-     * The p in [p0, p1) a tile of rows i..i+3 visits: all of them, or those where one of the four rows is not 0.
-     * Listing them first keeps the vector loop free of branches, which C2 needs to keep the accumulators in registers.
+     * c[co + j] += Σ_e val[e]·b[at[e] + j] for j in [j0, j1), e ascending: eight vectors at a time in registers,
+     * then four, two, one, then single columns, every column the same chain.
      */
-    private static int visits(float[] a, int ars, int aps, int i, int p0, int p1, boolean skipZeros, int[] visit) {
-        int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-        int count = 0;
-        for (int p = p0; p < p1; p++) {
-            int ap = p * aps;
-            if (!skipZeros || a[a0 + ap] != 0f || a[a1 + ap] != 0f || a[a2 + ap] != 0f || a[a3 + ap] != 0f) {
-                visit[count++] = p;
-            }
+    private static void addScaled(int[] at, float[] val, int count, float[] b, float[] c, int co, int j0, int j1) {
+        int j = j0;
+        for (; j + 8 * VL <= j1; j += 8 * VL) {
+            add8(at, val, count, b, c, co, j);
         }
-        return count;
+        for (; j + 2 * VL <= j1; j += 2 * VL) {
+            add2(at, val, count, b, c, co, j);
+        }
+        for (; j + VL <= j1; j += VL) {
+            FloatVector s = FloatVector.fromArray(V, c, co + j);
+            for (int e = 0; e < count; e++) {
+                s = FloatVector.fromArray(V, b, at[e] + j).fma(FloatVector.broadcast(V, val[e]), s);
+            }
+            s.intoArray(c, co + j);
+        }
+        for (; j < j1; j++) {
+            float s = c[co + j];
+            for (int e = 0; e < count; e++) {
+                s = Math.fma(b[at[e] + j], val[e], s);
+            }
+            c[co + j] = s;
+        }
     }
 
-    /** A full MR × NR tile of C over the listed p, continuing the sums C holds. */
-    private static void tile(float[] a, int ars, int aps, int i, float[] b, int ldb, int j, float[] c, int ldc,
-                             int[] visit, int count) {
-        int c0 = i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        // C holds +0 before the first block (product() clears it), so every block starts from what C holds
-        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
-        int a0 = i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-        for (int q = 0; q < count; q++) {
-            int p = visit[q], ap = p * aps, bp = p * ldb + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
-            s00 = b0.fma(v, s00);
-            s01 = b1.fma(v, s01);
-            v = FloatVector.broadcast(S, a[a1 + ap]);
-            s10 = b0.fma(v, s10);
-            s11 = b1.fma(v, s11);
-            v = FloatVector.broadcast(S, a[a2 + ap]);
-            s20 = b0.fma(v, s20);
-            s21 = b1.fma(v, s21);
-            v = FloatVector.broadcast(S, a[a3 + ap]);
-            s30 = b0.fma(v, s30);
-            s31 = b1.fma(v, s31);
+    private static void add8(int[] at, float[] val, int count, float[] b, float[] c, int co, int j) {
+        int o = co + j;
+        FloatVector s0 = FloatVector.fromArray(V, c, o), s1 = FloatVector.fromArray(V, c, o + VL);
+        FloatVector s2 = FloatVector.fromArray(V, c, o + 2 * VL), s3 = FloatVector.fromArray(V, c, o + 3 * VL);
+        FloatVector s4 = FloatVector.fromArray(V, c, o + 4 * VL), s5 = FloatVector.fromArray(V, c, o + 5 * VL);
+        FloatVector s6 = FloatVector.fromArray(V, c, o + 6 * VL), s7 = FloatVector.fromArray(V, c, o + 7 * VL);
+        for (int e = 0; e < count; e++) {
+            int bo = at[e] + j;
+            FloatVector v = FloatVector.broadcast(V, val[e]);
+            s0 = FloatVector.fromArray(V, b, bo).fma(v, s0);
+            s1 = FloatVector.fromArray(V, b, bo + VL).fma(v, s1);
+            s2 = FloatVector.fromArray(V, b, bo + 2 * VL).fma(v, s2);
+            s3 = FloatVector.fromArray(V, b, bo + 3 * VL).fma(v, s3);
+            s4 = FloatVector.fromArray(V, b, bo + 4 * VL).fma(v, s4);
+            s5 = FloatVector.fromArray(V, b, bo + 5 * VL).fma(v, s5);
+            s6 = FloatVector.fromArray(V, b, bo + 6 * VL).fma(v, s6);
+            s7 = FloatVector.fromArray(V, b, bo + 7 * VL).fma(v, s7);
         }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + L);
+        s0.intoArray(c, o);
+        s1.intoArray(c, o + VL);
+        s2.intoArray(c, o + 2 * VL);
+        s3.intoArray(c, o + 3 * VL);
+        s4.intoArray(c, o + 4 * VL);
+        s5.intoArray(c, o + 5 * VL);
+        s6.intoArray(c, o + 6 * VL);
+        s7.intoArray(c, o + 7 * VL);
+    }
+
+    private static void add2(int[] at, float[] val, int count, float[] b, float[] c, int co, int j) {
+        int o = co + j;
+        FloatVector s0 = FloatVector.fromArray(V, c, o), s1 = FloatVector.fromArray(V, c, o + VL);
+        for (int e = 0; e < count; e++) {
+            int bo = at[e] + j;
+            FloatVector v = FloatVector.broadcast(V, val[e]);
+            s0 = FloatVector.fromArray(V, b, bo).fma(v, s0);
+            s1 = FloatVector.fromArray(V, b, bo + VL).fma(v, s1);
+        }
+        s0.intoArray(c, o);
+        s1.intoArray(c, o + VL);
     }
 
     /**
-     * One row of C, columns [j, end) with end − j ≤ NR: the tiles that do not fit. Scalar fused multiply-adds, the
-     * same chain as a lane's; JDK 17 runs the masked vector loads and stores of AVX2 in Java code (12% of a
-     * wide-dropout step went to its output layer's 10 columns).
+     * How many tasks {@code work} multiply-adds over {@code units} work units are worth: one on one thread, or when the
+     * work is small (a hand-off to another thread costs microseconds); else four a thread, so that no thread waits
+     * long for the last, but never under {@value #WORK_PER_TASK} multiply-adds each. Only speed depends on it: every
+     * element's chain is fixed.
      */
-    private static void edge(float[] a, int ars, int aps, int i, int p0, int p1, float[] b, int ldb, int j, int end,
-                             float[] c, int ldc) {
-        int ci = i * ldc, ai = i * ars;
-        for (int col = j; col < end; col++) {
-            float s = c[ci + col];
-            for (int p = p0; p < p1; p++) {
-                s = Math.fma(a[ai + p * aps], b[p * ldb + col], s);
-            }
-            c[ci + col] = s;
-        }
-    }
-
-    /** The n × k row-major b as k × n, bands of its k rows on the threads (it is as large as W, every step). */
-    private float[] transpose(float[] b, int n, int k) {
-        float[] t = new float[k * n];
-        int band = Math.max(64, (k + 2 * pool.threads() - 1) / (2 * pool.threads()));
-        pool.forEach((k + band - 1) / band, q -> {
-            for (int p = q * band, end = Math.min(k, p + band); p < end; p++) {
-                for (int j = 0; j < n; j++) {
-                    t[p * n + j] = b[j * k + p];
-                }
-            }
-        });
-        return t;
+    private int tasks(long units, long work) {
+        long byWork = Math.max(1, work / WORK_PER_TASK);
+        return (int) Math.max(1, Math.min(units, pool.threads() == 1 ? 1 : Math.min(byWork, 4L * pool.threads())));
     }
 
     /** The share of exact zeros in x, from a sample of at most 4,096 evenly spaced entries: a cheap, fixed guess. */
@@ -250,6 +353,6 @@ final class VectorCompute implements Compute {
 
     @Override
     public String toString() {
-        return "vector(" + pool.threads() + " threads, " + S.vectorBitSize() + "-bit)";
+        return "vector(" + pool.threads() + " threads, " + V.vectorBitSize() + "-bit)";
     }
 }

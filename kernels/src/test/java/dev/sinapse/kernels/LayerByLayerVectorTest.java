@@ -1,0 +1,80 @@
+package dev.sinapse.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sinapse.api.Compute;
+import dev.sinapse.api.Dataset;
+import dev.sinapse.api.Network;
+import dev.sinapse.api.Param;
+import dev.sinapse.api.Pass;
+import dev.sinapse.api.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "layers-vector", the layer-by-layer kernel on {@link VectorCompute}: chosen where the Vector API runs, its steps
+ * give bitwise the same gradients on 1, 2 or 3 threads, and the plain kernel's to float rounding.
+ */
+class LayerByLayerVectorTest {
+    private static final float SCALE = 1f / 255;
+
+    @BeforeAll
+    static void vectorApi() {
+        assumeTrue(VectorApi.unavailable().isEmpty(), "the Vector API cannot run here");
+    }
+
+    private static List<float[]> gradients(BatchKernel k, Network net, Dataset data, int[] order, int from, int to) {
+        for (Param p : net.params()) {
+            p.grad().fill(Float.NaN);   // every gradient must be written
+        }
+        k.run(data, order, from, to, SCALE, Pass.training(Compute.serial(), new Rng(1)));
+        List<float[]> out = new ArrayList<>();
+        for (Param p : net.params()) {
+            out.add(p.grad().data().clone());
+        }
+        return out;
+    }
+
+    @Test
+    void isChosenAboveThePlainKernelAndGivesTheSameBitsOnAnyThreadCount() {
+        assertThat(new LayerByLayerKernel.VectorFactory().priority()).isGreaterThan(new LayerByLayerKernel.Factory().priority());
+        // 128 hidden units and a 64-row mini-batch, as wide-dropout's first layer; then a full batch of odd size
+        TestNet e = TestNet.article().withHidden(128);
+        Dataset data = TestNet.data(301, 784, 10, 5);
+        int[] order = data.naturalOrder();
+        new Rng(2).shuffle(order);
+        for (int[] range : new int[][] {{0, 64}, {0, 301}}) {
+            Network net = e.build(3);
+            BatchKernel one = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 1).orElseThrow();
+            assertThat(one.name()).isEqualTo("layers-vector");
+            List<float[]> want = gradients(one, net, data, order, range[0], range[1]);
+            for (int threads : new int[] {2, 3}) {
+                BatchKernel k = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), threads).orElseThrow();
+                List<float[]> got = gradients(k, net, data, order, range[0], range[1]);
+                for (int i = 0; i < want.size(); i++) {
+                    assertThat(got.get(i)).as("%d threads, rows %s, tensor %d", threads, range[1], i).isEqualTo(want.get(i));
+                }
+            }
+            // the plain kernel sums in another order: equal to float rounding, and not bitwise (the vector path ran)
+            List<float[]> plain = gradients(new LayerByLayerKernel.Factory().create(net, e.lossFunction(), 1).orElseThrow(),
+                    net, data, order, range[0], range[1]);
+            boolean differs = false;
+            for (int i = 0; i < want.size(); i++) {
+                float scale = 0f;
+                for (float v : plain.get(i)) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                assertThat(scale).isGreaterThan(0f);
+                for (int j = 0; j < plain.get(i).length; j++) {
+                    assertThat(want.get(i)[j]).isCloseTo(plain.get(i)[j], within(2e-5f * scale));
+                    differs |= want.get(i)[j] != plain.get(i)[j];
+                }
+            }
+            assertThat(differs).as("layers-vector rounds differently from layers").isTrue();
+        }
+    }
+}

@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@link dev.sinapse.api.CrossEntropyLoss}), never from config strings.
  */
 public interface KernelFactory {
-    /** When several factories accept a network, the highest priority runs it. The layer-by-layer kernel is 0. */
+    /** When several factories accept a network, the highest priority runs it. The layer-by-layer kernels are 0 and 1. */
     int priority();
 
     /** A kernel for {@code network} trained with {@code loss} on {@code threads} threads, or empty if it cannot run it. */

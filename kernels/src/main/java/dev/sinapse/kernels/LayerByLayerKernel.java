@@ -94,7 +94,8 @@ final class LayerByLayerKernel implements BatchKernel {
 
     @Override
     public String toString() {
-        return "layer-by-layer kernel";
+        // the products say which: the two round differently, and a user comparing runs needs to know
+        return compute == null ? "layer-by-layer kernel" : "layer-by-layer kernel, " + compute + " products";
     }
 
     /** Accepts every network: the fallback, at the lowest priority. */

@@ -41,7 +41,12 @@ final class VectorCompute implements Compute {
     /** Multiply-adds worth a task of their own: below this, a second thread costs more than it saves. */
     static final long WORK_PER_TASK = 1L << 18;
 
+    /** Copies of the forward tile, each compiled on its own ({@link DotTile}). */
+    private static final DotTile.Kernel[] TILES = DotTile.copies(3);
+
     private final ParallelCompute pool;
+    /** Per product shape, which tile copy runs fastest. */
+    private final java.util.Map<Long, Fastest> choosers = new java.util.concurrent.ConcurrentHashMap<>();
 
     VectorCompute(int threads) {
         this.pool = ParallelCompute.create(threads);
@@ -72,13 +77,17 @@ final class VectorCompute implements Compute {
         int rowTiles = (m + MR - 1) / MR, unitTiles = (n + NR - 1) / NR;
         int tiles = rowTiles * unitTiles;
         int per = (tiles + tasks(tiles, (long) m * n * k) - 1) / tasks(tiles, (long) m * n * k);
+        Fastest chooser = fastest(m, k, n);
+        int copy = chooser.next();
+        DotTile.Kernel tile = TILES[copy];
+        long start = System.nanoTime();
         pool.forEach((tiles + per - 1) / per, t -> {
             float[] lanes = new float[MR * NR * DL];
             for (int u = t * per, end = Math.min(tiles, u + per); u < end; u++) {
                 int i = u / unitTiles * MR, j = u % unitTiles * NR;
                 int rows = Math.min(MR, m - i), units = Math.min(NR, n - j);
                 if (rows == MR && units == NR) {
-                    dots4x3(a, i * k, b, j * k, k, lanes);
+                    tile.dots4x3(a, i * k, b, j * k, k, lanes);
                 } else if (rows == MR) {
                     for (int q = 0; q < units; q++) {
                         dots4x1(a, i * k, b, (j + q) * k, k, lanes, q);
@@ -97,7 +106,47 @@ final class VectorCompute implements Compute {
                 }
             }
         });
+        chooser.took(copy, System.nanoTime() - start);
         return C;
+    }
+
+    /** The chooser of tile copies for products of this shape (their speeds are compared on the same work). */
+    private Fastest fastest(int m, int k, int n) {
+        long key = (long) m << 42 ^ (long) k << 21 ^ n;
+        return choosers.computeIfAbsent(key, x -> new Fastest(TILES.length));
+    }
+
+    /**
+     * Which of several identical tile copies to run: each in turn for the first calls, then the one with the least
+     * recent time, with one call in {@value #EXPLORE} given to each other copy in turn, so that a copy compiled late
+     * (or recompiled) is seen. Only speed depends on it.
+     */
+    static final class Fastest {
+        static final int EXPLORE = 16;
+        private final long[] nanos;
+        private long calls;
+
+        Fastest(int copies) {
+            nanos = new long[copies];
+        }
+
+        int next() {
+            long c = calls++;
+            int copies = nanos.length;
+            if (c < 4L * copies || c % EXPLORE == 0) {
+                return (int) (c < 4L * copies ? c % copies : c / EXPLORE % copies);
+            }
+            int best = 0;
+            for (int i = 1; i < copies; i++) {
+                best = nanos[i] < nanos[best] ? i : best;
+            }
+            return best;
+        }
+
+        void took(int copy, long time) {
+            // the latest time, halved towards the last: a single slow call (a pause, the other thread busy) weighs half
+            nanos[copy] = nanos[copy] == 0 ? time : (nanos[copy] + time) / 2;
+        }
     }
 
     /**
@@ -116,47 +165,6 @@ final class VectorCompute implements Compute {
 
     private static float sum8(float[] t, int o) {
         return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
-    }
-
-    /** Rows a0..a0+3 (k apart) against units b0..b0+2: the twelve lane sums into lanes[(r·3 + q)·8 ..]. */
-    private static void dots4x3(float[] a, int a0, float[] b, int b0, int k, float[] lanes) {
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, b1 = b0 + k, b2 = b1 + k;
-        FloatVector s00 = FloatVector.zero(D), s01 = FloatVector.zero(D), s02 = FloatVector.zero(D);
-        FloatVector s10 = FloatVector.zero(D), s11 = FloatVector.zero(D), s12 = FloatVector.zero(D);
-        FloatVector s20 = FloatVector.zero(D), s21 = FloatVector.zero(D), s22 = FloatVector.zero(D);
-        FloatVector s30 = FloatVector.zero(D), s31 = FloatVector.zero(D), s32 = FloatVector.zero(D);
-        for (int p = 0; p + DL <= k; p += DL) {
-            FloatVector w0 = FloatVector.fromArray(D, b, b0 + p), w1 = FloatVector.fromArray(D, b, b1 + p);
-            FloatVector w2 = FloatVector.fromArray(D, b, b2 + p);
-            FloatVector x = FloatVector.fromArray(D, a, a0 + p);
-            s00 = x.fma(w0, s00);
-            s01 = x.fma(w1, s01);
-            s02 = x.fma(w2, s02);
-            x = FloatVector.fromArray(D, a, a1 + p);
-            s10 = x.fma(w0, s10);
-            s11 = x.fma(w1, s11);
-            s12 = x.fma(w2, s12);
-            x = FloatVector.fromArray(D, a, a2 + p);
-            s20 = x.fma(w0, s20);
-            s21 = x.fma(w1, s21);
-            s22 = x.fma(w2, s22);
-            x = FloatVector.fromArray(D, a, a3 + p);
-            s30 = x.fma(w0, s30);
-            s31 = x.fma(w1, s31);
-            s32 = x.fma(w2, s32);
-        }
-        s00.intoArray(lanes, 0);
-        s01.intoArray(lanes, DL);
-        s02.intoArray(lanes, 2 * DL);
-        s10.intoArray(lanes, 3 * DL);
-        s11.intoArray(lanes, 4 * DL);
-        s12.intoArray(lanes, 5 * DL);
-        s20.intoArray(lanes, 6 * DL);
-        s21.intoArray(lanes, 7 * DL);
-        s22.intoArray(lanes, 8 * DL);
-        s30.intoArray(lanes, 9 * DL);
-        s31.intoArray(lanes, 10 * DL);
-        s32.intoArray(lanes, 11 * DL);
     }
 
     /** Rows a0..a0+3 against one unit: four lane sums into lanes[(r·3 + q)·8 ..], for the units past the threes. */

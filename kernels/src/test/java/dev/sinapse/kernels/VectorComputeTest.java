@@ -114,6 +114,47 @@ class VectorComputeTest {
     }
 
     @Test
+    void theTileCopiesAreCompiledApartAndGiveTheSameBits() {
+        DotTile.Kernel[] copies = DotTile.copies(3);
+        assertThat(copies).hasSize(3);
+        assertThat(copies[1].getClass()).isNotSameAs(copies[0].getClass()).isNotSameAs(copies[2].getClass());
+        assertThat(copies[1].getClass().getName()).isEqualTo(copies[0].getClass().getName());
+        Matrix A = random(4, 100, 5, 0.3), B = random(3, 100, 6, 0);
+        float[] want = new float[96];
+        copies[0].dots4x3(A.data(), 0, B.data(), 0, 100, want);
+        assertThat(want).as("the tile wrote its sums").isNotEqualTo(new float[96]);
+        for (DotTile.Kernel c : copies) {
+            float[] got = new float[96];
+            c.dots4x3(A.data(), 0, B.data(), 0, 100, got);
+            assertThat(got).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void theChooserTriesEveryCopyThenRunsTheFastestAndStillLooksAtTheOthers() {
+        VectorCompute.Fastest f = new VectorCompute.Fastest(3);
+        long[] time = {300, 100, 200};
+        int[] runs = new int[3];
+        for (int call = 0; call < 160; call++) {
+            int copy = f.next();
+            runs[copy]++;
+            f.took(copy, time[copy]);
+        }
+        assertThat(runs[1]).isGreaterThan(140);
+        assertThat(runs[0]).isBetween(5, 10);
+        assertThat(runs[2]).isBetween(5, 10);
+        // copy 2 gets faster (compiled late): within a few of its explored calls it takes over
+        time[2] = 50;
+        int[] later = new int[3];
+        for (int call = 0; call < 300; call++) {
+            int copy = f.next();
+            later[copy] += call >= 200 ? 1 : 0;
+            f.took(copy, time[copy]);
+        }
+        assertThat(later[2]).as("of the last 100 calls").isGreaterThan(90);
+    }
+
+    @Test
     void theZeroShareIsCountedOnAnEvenSample() {
         assertThat(VectorCompute.zeroShare(new float[] {0, 0, 1, 0})).isEqualTo(0.75);
         float[] big = new float[100_000];

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Determinism: every element of C has one chain fixed by the shapes, whichever tile, task or thread computes
  * it, so 1, 2 or N threads give the same bits. A skipped term adds exactly nothing (fma(0, b, s) = s for finite b,
  * and s is never −0: it starts at +0), so the scaled-row sums are the plain ascending chains and do not depend on
- * the vector width either; the dot products always use eight lanes for the same reason. The chains differ from
+ * the vector width either; the dot products always use eight lanes, so theirs do not depend on it. The chains differ from
  * {@link ParallelCompute}'s by rounding, which is why the kernel using this compute has a name of its own.
  */
 final class VectorCompute implements Compute {
@@ -34,7 +34,7 @@ final class VectorCompute implements Compute {
     private static final int MR = 4, NR = 3;
     /** Columns of a scaled-row band: eight vectors in registers. */
     private static final int BAND = 8 * VL;
-    /** Rows of C a scaled-row task takes per band. */
+    /** Rows of C in a scaled-row work unit (a unit is these rows over a group of bands). */
     private static final int ROW_CHUNK = 16;
     /** Terms t a scaled-row pass lists at a time, so the rows of B they touch stay in cache (a full batch has 41,000). */
     private static final int DEPTH_BLOCK = 64;

@@ -1044,7 +1044,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
     }
 
     /** The eight lanes at t[o..o+8) added pairwise, always in this order. */
-    private static float sum8(float[] t, int o) {
+    static float sum8(float[] t, int o) {
         return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
     }
 }

@@ -52,10 +52,6 @@ final class VectorCompute implements Compute {
         this.pool = ParallelCompute.create(threads);
     }
 
-    static boolean supported() {
-        return VectorWidth.supported();
-    }
-
     @Override
     public int threads() {
         return pool.threads();
@@ -156,15 +152,11 @@ final class VectorCompute implements Compute {
      * as fused multiply-adds in ascending p.
      */
     private static float finish(float[] lanes, int o, float[] a, int ao, float[] b, int bo, int k) {
-        float s = sum8(lanes, o);
+        float s = VectorBlocks.sum8(lanes, o);
         for (int p = k - k % DL; p < k; p++) {
             s = Math.fma(a[ao + p], b[bo + p], s);
         }
         return s;
-    }
-
-    private static float sum8(float[] t, int o) {
-        return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
     }
 
     /** Rows a0..a0+3 against one unit: four lane sums into lanes[(r·3 + q)·8 ..], for the units past the threes. */
@@ -335,22 +327,6 @@ final class VectorCompute implements Compute {
     private int tasks(long units, long work) {
         long byWork = Math.max(1, work / WORK_PER_TASK);
         return (int) Math.max(1, Math.min(units, pool.threads() == 1 ? 1 : Math.min(byWork, 4L * pool.threads())));
-    }
-
-    /** The share of exact zeros in x, from a sample of at most 4,096 evenly spaced entries: a cheap, fixed guess. */
-    static double zeroShare(float[] x) {
-        if (x.length == 0) {
-            return 0;
-        }
-        int step = Math.max(1, x.length / 4096);
-        int seen = 0, zeros = 0;
-        for (int q = 0; q < x.length; q += step) {
-            seen++;
-            if (x[q] == 0f) {
-                zeros++;
-            }
-        }
-        return (double) zeros / seen;
     }
 
     private static void check(boolean ok, String op, Matrix A, Matrix B) {

@@ -120,7 +120,7 @@ final class FusedMlpKernel implements BatchKernel {
         this.blocks = blocks;
         this.n = net.n();
         this.h = net.h();
-        this.workers = new SpinWorkers(threads);
+        this.workers = SpinWorkers.shared(threads);
         this.threadBlocks = ThreadLocal.withInitial(blocks::newBlock);
     }
 

@@ -4,7 +4,6 @@ import dev.sinapse.api.Compute;
 import dev.sinapse.api.Matrix;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
@@ -72,15 +71,13 @@ public final class ParallelCompute implements Compute {
     private final int threads;
     /** The helper threads, or null for one thread: they spin between the many short calls of a step (below). */
     private final SpinWorkers workers;
-    /** A call is running on the workers: a nested or concurrent call runs its tasks on its own thread instead. */
-    private final AtomicBoolean busy = new AtomicBoolean();
 
     private ParallelCompute(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = threads == 1 ? null : new SpinWorkers(threads);
+        this.workers = threads == 1 ? null : SpinWorkers.shared(threads);
     }
 
     /** A compute on {@code threads} threads: the caller's plus {@code threads − 1} daemon helpers. */
@@ -105,17 +102,13 @@ public final class ParallelCompute implements Compute {
      */
     @Override
     public void forEach(int tasks, IntConsumer task) {
-        if (workers == null || tasks <= 1 || !busy.compareAndSet(false, true)) {
+        if (workers == null) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
             return;
         }
-        try {
-            workers.forEach(tasks, task);
-        } finally {
-            busy.set(false);
-        }
+        workers.forEach(tasks, task);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.sinapse.kernels;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -13,11 +15,16 @@ import java.util.function.IntConsumer;
  * step between two batches, then park; after {@link #IDLE_NANOS} ns without work they end, and the next call
  * starts them again, so kernels that are no longer used do not keep threads.
  *
- * <p>As with {@link dev.sinapse.api.ParallelCompute#forEach}, tasks must not depend on which thread runs them,
- * so the result is the same for any thread count.
+ * <p>As with {@link dev.sinapse.api.Compute#forEach}, tasks must not depend on which thread runs them, so the
+ * result is the same for any thread count.
+ *
+ * <p>Computes and kernels take their helpers from {@link #shared}: one set per thread count in the process. With a
+ * set each, the trainer's optimizer updates and a kernel's products had two helpers spinning on two cores beside the
+ * caller, each taking a core from the other's work.
  */
 final class SpinWorkers {
     private static final long SPIN_NANOS = 200_000;
+    private static final ConcurrentHashMap<Integer, SpinWorkers> SHARED = new ConcurrentHashMap<>();
     /** A helper idle this long ends; the next call starts a new one. */
     static final long IDLE_NANOS = 5_000_000_000L;
 
@@ -39,6 +46,13 @@ final class SpinWorkers {
     private volatile RuntimeException failure;
     /** How many helpers are parked or about to park; while all spin, a call needs no unpark (a system call). */
     private final AtomicInteger sleeping = new AtomicInteger();
+    /** A call is running on the helpers: a nested or concurrent call runs its tasks on its own thread instead. */
+    private final AtomicBoolean busy = new AtomicBoolean();
+
+    /** The process's helpers for {@code threads} threads, the caller's included; started on first use. */
+    static SpinWorkers shared(int threads) {
+        return SHARED.computeIfAbsent(threads, SpinWorkers::new);
+    }
 
     SpinWorkers(int threads) {
         this(threads, IDLE_NANOS);
@@ -82,14 +96,26 @@ final class SpinWorkers {
         }
     }
 
-    /** Runs every task once, on the caller and the helpers; rethrows the first task's exception. Not reentrant. */
+    /**
+     * Runs every task once, on the caller and the helpers; rethrows the first task's exception. A call made while
+     * another runs (from inside a task, or from another thread) runs its tasks on its own thread, which gives the
+     * same result.
+     */
     void forEach(int count, IntConsumer body) {
-        if (helpers.length() == 0 || count <= 1) {
+        if (helpers.length() == 0 || count <= 1 || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < count; i++) {
                 body.accept(i);
             }
             return;
         }
+        try {
+            runOnHelpers(count, body);
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    private void runOnHelpers(int count, IntConsumer body) {
         ensureHelpers();
         failure = null;
         done.set(0);

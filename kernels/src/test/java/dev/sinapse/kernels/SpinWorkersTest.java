@@ -3,6 +3,8 @@ package dev.sinapse.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +54,50 @@ class SpinWorkersTest {
             assertThat(ran.get(i)).isEqualTo(1);
         }
         runAll(w, 5); // still usable
+    }
+
+    /** Tasks long enough that a helper takes some: the threads other than the caller's that ran them go in used. */
+    private static void runSlowly(ParallelCompute compute, int count, Set<Thread> used) {
+        Thread caller = Thread.currentThread();
+        compute.forEach(count, i -> {
+            if (Thread.currentThread() != caller) {
+                used.add(Thread.currentThread());
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Test
+    void computesOfOneThreadCountShareTheirHelpers() {
+        // five threads: no other test of this class uses the shared set of that size
+        ParallelCompute a = ParallelCompute.create(5), b = ParallelCompute.create(5);
+        Set<Thread> used = ConcurrentHashMap.newKeySet();
+        for (int call = 0; call < 4; call++) {
+            runSlowly(a, 24, used);
+            runSlowly(b, 24, used);
+        }
+        // with a set each, the two computes' helpers would be eight threads taking cores from each other
+        assertThat(used).as("helpers that ran tasks").isNotEmpty().hasSizeLessThanOrEqualTo(4);
+        assertThat(SpinWorkers.shared(5)).isSameAs(SpinWorkers.shared(5)).isNotSameAs(SpinWorkers.shared(4));
+    }
+
+    @Test
+    void aCallFromInsideAnotherComputesTaskRunsOnItsOwnThread() {
+        ParallelCompute outer = ParallelCompute.create(3), inner = ParallelCompute.create(3);
+        AtomicIntegerArray ran = new AtomicIntegerArray(6 * 5);
+        outer.forEach(6, i -> {
+            Thread t = Thread.currentThread();
+            inner.forEach(5, j -> {
+                assertThat(Thread.currentThread()).as("a nested call runs on its caller's thread").isSameAs(t);
+                ran.incrementAndGet(i * 5 + j);
+            });
+        });
+        for (int i = 0; i < ran.length(); i++) {
+            assertThat(ran.get(i)).as("task %d ran once", i).isEqualTo(1);
+        }
     }
 }

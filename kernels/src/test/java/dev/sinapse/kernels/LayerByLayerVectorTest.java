@@ -77,4 +77,23 @@ class LayerByLayerVectorTest {
             assertThat(differs).as("layers-vector rounds differently from layers").isTrue();
         }
     }
+
+    @Test
+    void aMiniBatchAfterOthersGivesTheGradientsOfAFreshKernel() {
+        // the kernel rewrites one buffer with each mini-batch's rows: nothing of an earlier batch may remain
+        TestNet e = TestNet.article().withHidden(32);
+        Dataset data = TestNet.data(200, 784, 10, 5);
+        int[] order = data.naturalOrder();
+        new Rng(3).shuffle(order);
+        Network net = e.build(4);
+        BatchKernel used = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        gradients(used, net, data, order, 0, 64);
+        gradients(used, net, data, order, 0, 200);   // a full batch between two mini-batches
+        List<float[]> got = gradients(used, net, data, order, 64, 128);
+        BatchKernel fresh = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        List<float[]> want = gradients(fresh, net, data, order, 64, 128);
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(got.get(i)).as("tensor %d", i).isEqualTo(want.get(i));
+        }
+    }
 }

@@ -105,7 +105,7 @@ class VectorComputeTest {
 
                     // the weight gradient dZᵀ·X: dZ is m × n, with ReLU's and dropout's scattered zeros
                     Matrix dZ = random(m, n, 4, zeros), out = new Matrix(n, k);
-                    out.data()[0] = Float.NaN; // overwritten, never added to
+                    out.fill(Float.NaN); // every element overwritten, never added to
                     v.transATimesInto(dZ, A, out);
                     assertBitwise(out, chain(n, m, k, (r, i) -> dZ.get(i, r), A::get), "Aᵀ·B " + at);
                 }

@@ -79,9 +79,11 @@ final class Dropout implements SameSize {
         }
         Matrix dX = new Matrix(dA.rows(), dA.cols());
         float[] da = dA.data(), mask = M.data(), dx = dX.data();
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = da[i] * mask[i];
-        }
+        pass.compute().forEach((dx.length + SLICE - 1) / SLICE, t -> {
+            for (int i = t * SLICE, end = Math.min(dx.length, i + SLICE); i < end; i++) {
+                dx[i] = da[i] * mask[i];
+            }
+        });
         return dX;
     }
 

@@ -37,7 +37,15 @@ public final class Rng {
      * threads, then {@link #skip skipped}, with the bits of drawing them one by one.
      */
     public static float floatAt(long state, long i) {
-        return (mix(state + (i + 1) * GAMMA) >>> 40) * 0x1.0p-24f;
+        return bitsAt(state, i) * 0x1.0p-24f;
+    }
+
+    /**
+     * The 24 random bits behind {@link #floatAt}, as an integer u: floatAt(state, i) is exactly u · 2⁻²⁴. A test
+     * "draw &lt; p" is then "u &lt; ⌈p · 2²⁴⌉" on integers, which a loop can do without a branch or a conversion.
+     */
+    public static int bitsAt(long state, long i) {
+        return (int) (mix(state + (i + 1) * GAMMA) >>> 40);
     }
 
     /** Moves past n draws, to where n calls of {@link #nextLong} (or nextFloat) would leave it. */

@@ -81,22 +81,38 @@ class DropoutTest {
     }
 
     @Test
-    void aMaskDrawnInSlicesOnTwoThreadsIsTheMaskDrawnOneByOne() {
-        // 64 × 300 values: five slices, taken by two threads from the last one down
-        float rate = 0.25f;
-        Matrix X = GradientCheck.random(64, 300, 6);
-        Rng two = new Rng(5);
-        Matrix A = new Dropout("d", 300, rate).forward(X, Pass.training(new TwoThreads(), two));
-
-        Rng one = new Rng(5);
-        float keep = 1f / (1f - rate);
-        float[] x = X.data();
-        for (int i = 0; i < x.length; i++) {
-            float m = one.nextFloat() < rate ? 0f : keep;
-            assertThat(A.data()[i]).isEqualTo(x[i] * m);
+    void theIntegerThresholdDropsExactlyTheDrawsUnderTheRate() {
+        Rng pick = new Rng(11);
+        for (int r = 0; r < 2_000; r++) {
+            // below 0.5 most floats are finer than 2⁻²⁴, so their threshold is not a whole number of draws
+            float rate = r < 6 ? new float[] {0f, 0.25f, 0.2f, 0x1.0p-24f, 1e-7f, Math.nextDown(1f)}[r]
+                    : pick.nextFloat() * (float) Math.pow(2, -(r % 20));
+            int below = Dropout.dropBelow(rate);
+            for (int u = Math.max(0, below - 3); u <= Math.min((1 << 24) - 1, below + 3); u++) {
+                assertThat(u < below).as("rate %s, draw %d", rate, u).isEqualTo(u * 0x1.0p-24f < rate);
+            }
         }
-        // and the generator has moved past every draw, as drawing them one by one does
-        assertThat(two.state()).isEqualTo(one.state());
+    }
+
+    @Test
+    void aMaskDrawnInSlicesOnTwoThreadsIsTheMaskDrawnOneByOne() {
+        // 64 × 300 values: five slices, taken by two threads from the last one down; rates whose threshold on the
+        // 24-bit draw is and is not a whole number, and the extremes
+        for (float rate : new float[] {0.25f, 0.2f, 0.3f, Math.nextDown(0.5f), 1e-7f, 0f, 0.9999f}) {
+            Matrix X = GradientCheck.random(64, 300, 6);
+            Rng two = new Rng(5);
+            Matrix A = new Dropout("d", 300, rate).forward(X, Pass.training(new TwoThreads(), two));
+
+            Rng one = new Rng(5);
+            float keep = 1f / (1f - rate);
+            float[] x = X.data();
+            for (int i = 0; i < x.length; i++) {
+                float m = one.nextFloat() < rate ? 0f : keep;
+                assertThat(A.data()[i]).as("rate %s, value %d", rate, i).isEqualTo(x[i] * m);
+            }
+            // and the generator has moved past every draw, as drawing them one by one does
+            assertThat(two.state()).isEqualTo(one.state());
+        }
     }
 
     @Test

@@ -15,23 +15,26 @@ import org.junit.jupiter.api.Test;
 class AdamTest {
     @Test
     void stepsOnTwoThreadsGiveTheBitsOfTheSerialStep() {
-        // a parameter of several slices and a smaller one; the slices are taken by two threads from the last down
-        int big = ElementSlices.SLICE * 2 + 123;
+        // a parameter of several slices, then two small ones that share its last slice; the slices are taken by two
+        // threads from the last down
+        int[] sizes = {ElementSlices.SLICE * 2 + 123, 5, 7};
         java.util.Random r = new java.util.Random(7);
-        float[] w = new float[big], u = new float[5];
-        for (int i = 0; i < big; i++) {
-            w[i] = (float) r.nextGaussian();
+        float[][] start = new float[sizes.length][];
+        for (int p = 0; p < sizes.length; p++) {
+            start[p] = new float[sizes[p]];
+            for (int i = 0; i < sizes[p]; i++) {
+                start[p][i] = (float) r.nextGaussian();
+            }
         }
-        for (int i = 0; i < u.length; i++) {
-            u[i] = (float) r.nextGaussian();
-        }
-        List<Param> serial = List.of(param("w", true, w.clone()), param("u", false, u.clone()));
-        List<Param> threaded = List.of(param("w", true, w.clone()), param("u", false, u.clone()));
+        List<Param> serial = List.of(param("w", true, start[0].clone()), param("u", false, start[1].clone()),
+                param("v", false, start[2].clone()));
+        List<Param> threaded = List.of(param("w", true, start[0].clone()), param("u", false, start[1].clone()),
+                param("v", false, start[2].clone()));
         Optimizer one = Fixtures.create(new Adam.Factory(), "adam", Map.of());
         Optimizer two = Fixtures.create(new Adam.Factory(), "adam", Map.of());
         for (int step = 0; step < 3; step++) {
-            for (int p = 0; p < 2; p++) {
-                float[] g = new float[p == 0 ? big : u.length];
+            for (int p = 0; p < sizes.length; p++) {
+                float[] g = new float[sizes[p]];
                 for (int i = 0; i < g.length; i++) {
                     g[i] = (float) r.nextGaussian();
                 }
@@ -41,12 +44,13 @@ class AdamTest {
             one.step(serial, 0.01);
             two.step(threaded, 0.01, new TwoThreads());
         }
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < sizes.length; p++) {
             assertThat(threaded.get(p).value().data()).containsExactly(serial.get(p).value().data());
+            // every element moved, once per step: no slice was skipped or run twice
+            for (int i = 0; i < sizes[p]; i++) {
+                assertThat(threaded.get(p).value().data()[i]).as("param %d, element %d", p, i).isNotEqualTo(start[p][i]);
+            }
         }
-        // every element moved: no slice was skipped
-        assertThat(threaded.get(0).value().data()[big - 1]).isNotEqualTo(w[big - 1]);
-        assertThat(threaded.get(0).value().data()[ElementSlices.SLICE]).isNotEqualTo(w[ElementSlices.SLICE]);
     }
 
     @Test

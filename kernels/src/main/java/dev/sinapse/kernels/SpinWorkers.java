@@ -3,7 +3,7 @@ package dev.sinapse.kernels;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -25,29 +25,21 @@ import java.util.function.IntConsumer;
 final class SpinWorkers {
     private static final long SPIN_NANOS = 200_000;
     private static final ConcurrentHashMap<Integer, SpinWorkers> SHARED = new ConcurrentHashMap<>();
-    /** Tasks of one round of claims: a block's front and back are 20 bits each. */
-    static final int MAX_TASKS = (1 << 20) - 1;
-    /** The generation's low 24 bits tag a block's claims. */
-    private static final long TAG = (1L << 24) - 1;
     /** A helper idle this long ends; the next call starts a new one. */
     static final long IDLE_NANOS = 5_000_000_000L;
 
     private final AtomicReferenceArray<Thread> helpers;
     private final long idleNanos;
-    /**
-     * Per participant (0 the caller, 1.. the helpers), its block of tasks as tag << 40 | front << 20 | back: the owner
-     * takes tasks from the front, a participant done with its own block takes them from the back. The tag is the
-     * call's generation, so a helper that wakes late cannot take a task of the next call.
-     */
-    private final AtomicLongArray blocks;
+    // generation << 32 | next task: a helper that wakes late cannot take a task of the next call
+    private final AtomicLong claim = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
     private volatile long generation;
     /**
-     * The call's generation and body, published as one value: a helper that read them as two fields could pair a
-     * late generation with the next call's body, and take a task of the next call under the old generation before
-     * its blocks are reset (the task then ran twice).
+     * The call's generation, body and task count, published as one value: a helper that read them as three fields
+     * could pair a late generation with the next call's body and count, and take a task of the next call under
+     * the old generation before its claim counter is reset (the task then ran twice).
      */
-    private record Job(long generation, IntConsumer body) {
+    private record Job(long generation, IntConsumer body, int count) {
     }
 
     private volatile Job job;
@@ -71,7 +63,6 @@ final class SpinWorkers {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.helpers = new AtomicReferenceArray<>(threads - 1);
-        this.blocks = new AtomicLongArray(threads);
         this.idleNanos = idleNanos;
     }
 
@@ -125,24 +116,12 @@ final class SpinWorkers {
     }
 
     private void runOnHelpers(int count, IntConsumer body) {
-        // a block's ends are 20 bits: a larger call runs as consecutive calls of at most MAX_TASKS tasks
-        for (int from = 0; from < count; from += MAX_TASKS) {
-            int base = from, n = Math.min(MAX_TASKS, count - from);
-            runBlocks(n, base == 0 ? body : i -> body.accept(base + i));
-        }
-    }
-
-    private void runBlocks(int count, IntConsumer body) {
         ensureHelpers();
         failure = null;
         done.set(0);
         long g = generation + 1;
-        int parts = blocks.length();
-        for (int p = 0; p < parts; p++) {
-            long front = (long) count * p / parts, back = (long) count * (p + 1) / parts;
-            blocks.set(p, (g & TAG) << 40 | front << 20 | back);
-        }
-        job = new Job(g, body);
+        claim.set(g << 32);
+        job = new Job(g, body, count);
         generation = g; // wakes the helpers
         if (sleeping.get() > 0) {
             for (int i = 0; i < helpers.length(); i++) {
@@ -152,7 +131,7 @@ final class SpinWorkers {
                 }
             }
         }
-        drain(0, g, body);
+        drain(g, body, count);
         while (done.get() < count) {
             Thread.onSpinWait();
         }
@@ -163,35 +142,24 @@ final class SpinWorkers {
         }
     }
 
-    /**
-     * Participant {@code self}'s share of call g: its own block from the front, then what is left of the others' from
-     * their backs. Each participant gets the same block at every call of the same size, so the rows or units a task
-     * covers stay in one core's caches from call to call (a layer's forward, its gradient, the optimizer's update).
-     */
-    private void drain(int self, long g, IntConsumer body) {
-        int parts = blocks.length();
-        for (int d = 0; d < parts; d++) {
-            int p = (self + d) % parts;
-            boolean own = d == 0;
-            while (true) {
-                long c = blocks.get(p);
-                int front = (int) (c >>> 20 & MAX_TASKS), back = (int) (c & MAX_TASKS);
-                if ((c >>> 40) != (g & TAG) || front >= back) {
-                    break;
-                }
-                if (!blocks.compareAndSet(p, c, own ? c + (1L << 20) : c - 1)) {
-                    continue;
-                }
-                int i = own ? front : back - 1;
-                try {
-                    body.accept(i);
-                } catch (RuntimeException | Error e) {
-                    if (failure == null) {
-                        failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                    }
-                }
-                done.incrementAndGet();
+    private void drain(long g, IntConsumer body, int count) {
+        while (true) {
+            long c = claim.get();
+            int i = (int) c;
+            if (c >>> 32 != g || i >= count) {
+                return;
             }
+            if (!claim.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                body.accept(i);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
+            }
+            done.incrementAndGet();
         }
     }
 
@@ -201,7 +169,7 @@ final class SpinWorkers {
      * ({@link #drain} takes whatever no helper took), and the next call starts a new helper.
      */
     private void work(int slot) {
-        // one behind: a helper started by a call takes part in that call (drain checks the blocks' generation tag, so a
+        // one behind: a helper started by a call takes part in that call (drain checks the claim's generation, so a
         // job already finished, or none, gives it nothing to do)
         long seen = generation - 1;
         while (true) {
@@ -225,7 +193,7 @@ final class SpinWorkers {
             seen = generation;
             Job j = job;
             if (j != null) {
-                drain(slot + 1, j.generation(), j.body());
+                drain(j.generation(), j.body(), j.count());
             }
         }
     }

@@ -80,7 +80,7 @@ final class VectorCompute implements Compute {
         pool.forEach((tiles + per - 1) / per, t -> {
             float[] lanes = new float[MR * NR * DL];
             for (int u = t * per, end = Math.min(tiles, u + per); u < end; u++) {
-                int i = u % rowTiles * MR, j = u / rowTiles * NR;
+                int i = u / unitTiles * MR, j = u % unitTiles * NR;
                 int rows = Math.min(MR, m - i), units = Math.min(NR, n - j);
                 if (rows == MR && units == NR) {
                     tile.dots4x3(a, i * k, b, j * k, k, lanes);

@@ -26,36 +26,6 @@ class SpinWorkersTest {
     }
 
     @Test
-    void everyTaskRunsOnceWithThreeBlocksAndPastTheLargestBlock() {
-        SpinWorkers w = new SpinWorkers(3);
-        for (int call = 0; call < 2_000; call++) {
-            runAll(w, 1 + call % 23);
-        }
-        runAll(w, SpinWorkers.MAX_TASKS + 5);   // two rounds of blocks
-    }
-
-    @Test
-    void eachThreadStartsWithItsOwnBlockEveryCall() {
-        // blocks [0, 4) for the caller and [4, 8) for the helper: the caller takes task 0 at once, and a helper takes
-        // another block's tasks only from its back, once its own are gone (so each call's rows or units stay on the
-        // same core)
-        SpinWorkers w = new SpinWorkers(2);
-        Thread caller = Thread.currentThread();
-        for (int call = 0; call < 100; call++) {
-            Thread[] ran = new Thread[8];
-            w.forEach(8, i -> {
-                ran[i] = Thread.currentThread();
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertThat(ran[0]).as("call %d: task 0 on the caller", call).isSameAs(caller);
-        }
-    }
-
-    @Test
     void idleHelpersEndAndComeBackOnTheNextCall() throws InterruptedException {
         SpinWorkers w = new SpinWorkers(3, 1_000_000_000L); // 1 s: long enough that a loaded machine still sees them alive
         assertThat(w.liveHelpers()).as("no threads before the first call").isZero();

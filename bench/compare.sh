@@ -87,6 +87,10 @@ bench() { # bench LABEL ARGS... -> the last line of `sinapse bench`
 }
 
 echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(java -version 2>&1 | head -1); Sinapse: $sinapse"
+# two-thread figures follow how far apart the cores are, which can change by the minute on a VM (performance.md, round 8)
+round_trip() { java "$here/RoundTrip.java" 2>/dev/null || echo "not measured (needs a JDK's source launcher)"; }
+trip_before="$(round_trip)"
+echo "== two cores' round trip (a cache line there and back): $trip_before"
 warm=20
 for data in mnist fashion; do
     csv="$work/$data-42k.csv"
@@ -131,8 +135,9 @@ echo "== mnist 42k: Sinapse lenet, 1 warm-up + $lenet_epochs timed epochs, batch
 ln="$(bench "lenet, $threads threads" --config "$repo/apps/configs/lenet.textproto" --data "$mnist" --warmup 1 --iterations "$lenet_epochs" --threads "$threads")"
 rows+=("lenet batch 64, mnist 42k|$(value samples_per_s "$torch_line")|samples/s|$(value samples_per_s "$ln")|samples/s|0|$(value peak_heap_mb "$ln")|$(value kernel "$ln")|against PyTorch (torch_lenet.py)")
 
+trip_after="$(round_trip)"
 echo
-echo "== side by side (same machine, same session, same files; Sinapse on $threads threads)"
+echo "== side by side (same machine, same session, same files; Sinapse on $threads threads; cores' round trip $trip_before before, $trip_after after)"
 "$py" - "${rows[@]}" <<'PY'
 import sys
 print(f"{'workload':38} {'reference':>22} {'Sinapse':>22} {'ratio':>7}  {'heap':>7}  kernel, notes")

@@ -12,9 +12,9 @@ import java.util.Arrays;
  * </pre>
  * Arrays are indexed [unit][row in block]; Z2 becomes A2, then dZ2, in place. The softmax, loss, hits and dZ2 are
  * one piece of code for both strategies and for the scalar one's row-by-row path ({@link #softmax}); the three
- * small products (logits, gradients), e^x and the softmax's normalisation ({@link #normalize}) are the parts a
- * strategy may replace: here in plain loops of four fused multiply-add chains, in {@link VectorBlocks} eight rows per
- * vector. Each strategy's order of float operations is its own and fixed, so each gives the same bits on any
+ * small products (logits, gradients), e^x, the softmax's normalisation ({@link #normalize}) and the argmax
+ * ({@link #predictions}) are the parts a strategy may replace: here in plain loops of four fused multiply-add
+ * chains, in {@link VectorTail} eight rows per vector. Each strategy's order of float operations is its own and fixed, so each gives the same bits on any
  * thread. One per worker's block buffers; reused from step to step.
  */
 class BlockTail {
@@ -58,7 +58,29 @@ class BlockTail {
      */
     final void softmax(int[] y, int S, float invM, ChunkPartials out) {
         normalize(S);
-        // the first largest A2 is the prediction: the best so far, class by class, in plain arrays
+        predictions(best, S);
+        int hits = 0;
+        for (int s = 0; s < S; s++) {
+            hits += best[s] == y[s] ? 1 : 0;
+            out.loss += CrossEntropyLoss.nll(Z2[y[s]][s]);
+        }
+        out.correct += hits;
+        for (int k = 0; k < c; k++) {
+            float[] d = Z2[k];
+            for (int s = 0; s < S; s++) {
+                d[s] *= invM;
+            }
+        }
+        for (int s = 0; s < S; s++) {
+            Z2[y[s]][s] -= invM;
+        }
+    }
+
+    /**
+     * best[s] = the first class with the largest A2[·][s], for rows 0..S−1: the best so far, class by class, in plain
+     * arrays. A strategy may do the same on several rows at once. Modified: best.
+     */
+    void predictions(int[] best, int S) {
         System.arraycopy(Z2[0], 0, max, 0, S);
         Arrays.fill(best, 0, S, 0);
         for (int k = 1; k < c; k++) {
@@ -68,21 +90,6 @@ class BlockTail {
                 max[s] = higher ? a[s] : max[s];
                 best[s] = higher ? k : best[s];
             }
-        }
-        for (int s = 0; s < S; s++) {
-            if (best[s] == y[s]) {
-                out.correct++;
-            }
-            out.loss += CrossEntropyLoss.nll(Z2[y[s]][s]);
-        }
-        for (int k = 0; k < c; k++) {
-            float[] d = Z2[k];
-            for (int s = 0; s < S; s++) {
-                d[s] *= invM;
-            }
-        }
-        for (int s = 0; s < S; s++) {
-            Z2[y[s]][s] -= invM;
         }
     }
 

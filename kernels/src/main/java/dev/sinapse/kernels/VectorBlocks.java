@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  *     multiply-adds and each X vector two; the lanes are added once per row and unit at the end;
  * <li>backward: dW1[u..u+4, p..p+15] (ten accumulators) stays in registers while the block's rows go by, each
  *     row's two X vectors feeding five units;
- * <li>the tail is {@link BlockTail} with its three small products and e^x eight rows per vector ({@link Tail}).
+ * <li>the tail is {@link BlockTail} with its three small products and e^x eight rows per vector ({@link VectorTail}).
  * </ul>
  *
  * <p>Measured on 2 AVX2 cores (Zen 3), 41,000 Fashion-MNIST rows, one thread: 28–30 ms per full-batch iteration;
@@ -362,7 +362,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
         private final float[][] Z1 = new float[hp][ROWS];
         private final float[][] A1 = new float[h][ROWS];
         private final float[][] dZ1 = new float[hp][BLOCK];   // rows past h stay zero
-        private final Tail tail = new Tail(h, c, BLOCK, f);
+        private final VectorTail tail = new VectorTail(h, c, BLOCK, f);
         private final float[] lanes = new float[FR * FU * LANES];
         private final float[] dZ1t = new float[BLOCK * hp];     // dZ1 row-major: s·hp + r
 
@@ -791,155 +791,6 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                 h5.intoArray(r1, p + 5 * LANES);
             }
         }
-    }
-
-    /**
-     * {@link BlockTail} with its three small matrix products and the softmax's max, e^x and scaling eight rows per
-     * vector (the scalar tail cost about half as much as the 784-wide layer it follows); the argmax and dZ2 stay the
-     * shared scalar loops:
-     * on JDK 17, vector masks (compare, blend) there made the JIT lose track of the float vectors' class in the
-     * kernel's other loops in about one run in three, and box them (1.5× slower for the whole step; always, with
-     * tiered compilation off). Arrays hold a multiple of eight rows; dZ2 is set to 0 in the lanes past S, so
-     * those rows add nothing to the sums. dW2 and db2 are summed lane-wise over the block's row groups and each
-     * lane set is added up once, in a fixed order, at the end.
-     */
-    static final class Tail extends BlockTail {
-        private final float[] dW2lanes; // (k·h + r)·8 + lane
-        private final float[] db2lanes; // k·8 + lane
-
-        Tail(int h, int c, int block, Activation f) {
-            super(h, c, block, f);
-            if (block % LANES != 0) {
-                throw new IllegalArgumentException("block " + block + " is not a multiple of " + LANES);
-            }
-            this.dW2lanes = new float[c * h * LANES];
-            this.db2lanes = new float[c * LANES];
-        }
-
-        /** Z2[·][s0..s0+7] = b2 + W2·A1, for each group of eight rows below S. */
-        @Override
-        void logits(float[] w2, float[] bias2, float[][] A1, int S) {
-            for (int s0 = 0; s0 < S; s0 += LANES) {
-                for (int k = 0; k < c; k++) {
-                    FloatVector z = FloatVector.broadcast(F, bias2[k]);
-                    for (int r = 0; r < h; r++) {
-                        z = FloatVector.fromArray(F, A1[r], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), z);
-                    }
-                    z.intoArray(Z2[k], s0);
-                }
-            }
-        }
-
-        /**
-         * {@link BlockTail#normalize} eight rows per vector, the same operations in the same order (max lane-wise
-         * is Math.max), so the same bits; the lanes past S are not used.
-         */
-        @Override
-        void normalize(int S) {
-            FloatVector one = FloatVector.broadcast(F, 1f);
-            for (int s = 0; s < S; s += LANES) {
-                FloatVector max = FloatVector.fromArray(F, Z2[0], s);
-                for (int k = 1; k < c; k++) {
-                    max = max.max(FloatVector.fromArray(F, Z2[k], s));
-                }
-                FloatVector total = FloatVector.zero(F);
-                for (int k = 0; k < c; k++) {
-                    FloatVector e = VectorBlocks.exp(FloatVector.fromArray(F, Z2[k], s).sub(max));
-                    e.intoArray(Z2[k], s);
-                    total = total.add(e);
-                }
-                FloatVector inverse = one.div(total);
-                for (int k = 0; k < c; k++) {
-                    FloatVector.fromArray(F, Z2[k], s).mul(inverse).intoArray(Z2[k], s);
-                }
-            }
-        }
-
-        @Override
-        void gradients(float[] w2, float[][] A1, float[][] dZ1, int S, ChunkPartials out) {
-            int S8 = (S + LANES - 1) / LANES * LANES;
-            for (int k = 0; k < c; k++) {
-                Arrays.fill(Z2[k], S, S8, 0f);
-            }
-            for (int k = 0; k < c; k++) {
-                sums(Z2[k], A1, S8, k);
-            }
-            for (int s0 = 0; s0 < S; s0 += LANES) {
-                hidden(w2, dZ1, s0);
-            }
-            for (int kr = 0; kr < c * h; kr++) {
-                out.dW2[kr] += sum8(dW2lanes, kr * LANES);
-            }
-            for (int k = 0; k < c; k++) {
-                out.db2[k] += sum8(db2lanes, k * LANES);
-            }
-        }
-
-        /**
-         * db2 and dW2[k, ·] lane-wise: each lane the sum over the row groups in order, four units' sums held in registers
-         * while the groups go by (stored after each group, the sums cost a store per multiply-add).
-         */
-        private void sums(float[] dz, float[][] A1, int S8, int k) {
-            FloatVector db = FloatVector.zero(F);
-            for (int s0 = 0; s0 < S8; s0 += LANES) {
-                db = db.add(FloatVector.fromArray(F, dz, s0));
-            }
-            db.intoArray(db2lanes, k * LANES);
-            int r = 0;
-            for (; r + 4 <= h; r += 4) {
-                float[] a0 = A1[r], a1 = A1[r + 1], a2 = A1[r + 2], a3 = A1[r + 3];
-                FloatVector g0 = FloatVector.zero(F), g1 = FloatVector.zero(F);
-                FloatVector g2 = FloatVector.zero(F), g3 = FloatVector.zero(F);
-                for (int s0 = 0; s0 < S8; s0 += LANES) {
-                    FloatVector d = FloatVector.fromArray(F, dz, s0);
-                    g0 = d.fma(FloatVector.fromArray(F, a0, s0), g0);
-                    g1 = d.fma(FloatVector.fromArray(F, a1, s0), g1);
-                    g2 = d.fma(FloatVector.fromArray(F, a2, s0), g2);
-                    g3 = d.fma(FloatVector.fromArray(F, a3, s0), g3);
-                }
-                int o = (k * h + r) * LANES;
-                g0.intoArray(dW2lanes, o);
-                g1.intoArray(dW2lanes, o + LANES);
-                g2.intoArray(dW2lanes, o + 2 * LANES);
-                g3.intoArray(dW2lanes, o + 3 * LANES);
-            }
-            for (; r < h; r++) {
-                FloatVector g = FloatVector.zero(F);
-                for (int s0 = 0; s0 < S8; s0 += LANES) {
-                    g = FloatVector.fromArray(F, dz, s0).fma(FloatVector.fromArray(F, A1[r], s0), g);
-                }
-                g.intoArray(dW2lanes, (k * h + r) * LANES);
-            }
-        }
-
-        /** dZ1[·][s0..s0+7] = W2ᵀ·dZ2 (before f'). */
-        private void hidden(float[] w2, float[][] dZ1, int s0) {
-            for (int r = 0; r < h; r++) {
-                FloatVector d = FloatVector.zero(F);
-                for (int k = 0; k < c; k++) {
-                    d = FloatVector.fromArray(F, Z2[k], s0).fma(FloatVector.broadcast(F, w2[k * h + r]), d);
-                }
-                d.intoArray(dZ1[r], s0);
-            }
-        }
-    }
-
-    /** {@link Exp#exp} lane-wise: the same operations, so the same bits. No masks: see {@link Tail}. */
-    static FloatVector exp(FloatVector x) {
-        x = x.max(Exp.MIN_ARG).min(Exp.MAX_ARG);
-        FloatVector t = x.fma(FloatVector.broadcast(F, 1.44269504088896341f), FloatVector.broadcast(F, 12582912f));
-        FloatVector k = t.sub(12582912f);
-        FloatVector r = k.fma(FloatVector.broadcast(F, -0.693359375f), x);
-        r = k.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
-        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        p = p.fma(r.mul(r), r.add(1f));
-        FloatVector pow2 = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
-        return p.mul(pow2);
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.sinapse.api.Rng;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The scalar tail against the Vector API one ({@link VectorBlocks.Tail}); runs with the Vector API module. */
+/** The scalar tail against the Vector API one ({@link VectorTail}); runs with the Vector API module. */
 class BlockTailTest {
     private static final Activation RELU = TestNet.activation("relu");
 
@@ -38,7 +38,7 @@ class BlockTailTest {
             float invM = 1f / (S + 3);
             float[][] dZ1v = new float[h][block], dZ1s = new float[h][block];
             ChunkPartials v = new ChunkPartials(h, c, h, 8), b = new ChunkPartials(h, c, h, 8);
-            new VectorBlocks.Tail(h, c, block, RELU).run(w2, b2, Z1, A1, dZ1v, y, S, invM, v);
+            new VectorTail(h, c, block, RELU).run(w2, b2, Z1, A1, dZ1v, y, S, invM, v);
             new BlockTail(h, c, block, RELU).run(w2, b2, Z1, A1, dZ1s, y, S, invM, b);
             assertThat(v.loss).as("loss, S=%d", S).isCloseTo(b.loss, within(1e-5 * S));
             assertThat(v.correct).as("hits, S=%d", S).isEqualTo(b.correct);
@@ -57,7 +57,7 @@ class BlockTailTest {
         Rng rng = new Rng(12);
         for (int S : new int[] {1, 7, 8, 9, 31, 64}) {
             BlockTail scalar = new BlockTail(4, c, block, RELU);
-            BlockTail vector = new VectorBlocks.Tail(4, c, block, RELU);
+            BlockTail vector = new VectorTail(4, c, block, RELU);
             for (int k = 0; k < c; k++) {
                 for (int s = 0; s < block; s++) {
                     // logits far apart and close together, as early and late in training; a tie and an overflow
@@ -74,6 +74,96 @@ class BlockTailTest {
                     assertThat(a).isBetween(0f, 1f);
                 }
             }
+        }
+    }
+
+    /**
+     * The vector tail's products are, lane by lane, the fma chains of one output in unit (or class) order: Z2 from
+     * b2 over r, dZ1 from 0 over k, and each lane of dW2's sums over the row groups; at shapes that leave partial
+     * tiles (7 units, 5 classes) and odd groups of rows.
+     */
+    @Test
+    void vectorTailProductsAreTheFmaChainsInOrderBitwise() {
+        int h = 7, c = 5, block = 64;
+        Rng rng = new Rng(21);
+        float[] w2 = new float[c * h], b2 = new float[c];
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = rng.nextFloat() - 0.5f;
+        }
+        for (int k = 0; k < c; k++) {
+            b2[k] = rng.nextFloat() - 0.5f;
+        }
+        for (int S : new int[] {1, 7, 8, 9, 16, 24, 31, 64}) {
+            float[][] A1 = new float[h][block], dZ1 = new float[h][block];
+            for (int r = 0; r < h; r++) {
+                for (int s = 0; s < block; s++) {
+                    A1[r][s] = rng.nextFloat() * 3;
+                }
+            }
+            VectorTail tail = new VectorTail(h, c, block, RELU);
+            tail.logits(w2, b2, A1, S);
+            for (int k = 0; k < c; k++) {
+                for (int s = 0; s < S; s++) {
+                    float z = b2[k];
+                    for (int r = 0; r < h; r++) {
+                        z = Math.fma(A1[r][s], w2[k * h + r], z);
+                    }
+                    assertThat(tail.Z2[k][s]).as("Z2[%d][%d], S=%d", k, s, S).isEqualTo(z);
+                }
+            }
+            // dZ2 in place of Z2, then the gradients
+            for (int k = 0; k < c; k++) {
+                for (int s = 0; s < block; s++) {
+                    tail.Z2[k][s] = rng.nextFloat() - 0.5f;
+                }
+            }
+            float[][] dZ2 = new float[c][];
+            for (int k = 0; k < c; k++) {
+                dZ2[k] = Arrays.copyOf(tail.Z2[k], S);
+            }
+            ChunkPartials out = new ChunkPartials(h, c, h, 8);
+            tail.gradients(w2, A1, dZ1, S, out);
+            for (int r = 0; r < h; r++) {
+                for (int s = 0; s < S; s++) {
+                    float d = 0f;
+                    for (int k = 0; k < c; k++) {
+                        d = Math.fma(dZ2[k][s], w2[k * h + r], d);
+                    }
+                    assertThat(dZ1[r][s]).as("dZ1[%d][%d], S=%d", r, s, S).isEqualTo(d);
+                }
+            }
+            for (int k = 0; k < c; k++) {
+                for (int r = 0; r < h; r++) {
+                    float[] lanes = new float[8];
+                    for (int s = 0; s < S; s++) {
+                        lanes[s % 8] = Math.fma(dZ2[k][s], A1[r][s], lanes[s % 8]);
+                    }
+                    assertThat(out.dW2[k * h + r]).as("dW2[%d, %d], S=%d", k, r, S).isEqualTo(VectorBlocks.sum8(lanes, 0));
+                }
+            }
+        }
+    }
+
+    /** The vector argmax picks the scalar loop's class: the first of the largest, ties, zeros and rows of NaN included. */
+    @Test
+    void vectorPredictionsAreTheScalarOnes() {
+        int c = 10, block = 64;
+        Rng rng = new Rng(5);
+        for (int S : new int[] {1, 8, 13, 64}) {
+            BlockTail scalar = new BlockTail(4, c, block, RELU);
+            BlockTail vector = new VectorTail(4, c, block, RELU);
+            for (int s = 0; s < block; s++) {
+                for (int k = 0; k < c; k++) {
+                    // probabilities on a coarse grid, so that rows tie; some rows all 0, some all NaN, some tiny
+                    float a = s % 7 == 3 ? 0f : s % 11 == 4 ? Float.NaN : rng.nextInt(4) / 4f;
+                    scalar.Z2[k][s] = vector.Z2[k][s] = s % 13 == 6 ? a * 1e-44f : a;
+                }
+            }
+            int[] want = new int[block], got = new int[block];
+            scalar.predictions(want, S);
+            vector.predictions(got, S);
+            assertThat(Arrays.copyOf(got, S)).as("S=%d", S).isEqualTo(Arrays.copyOf(want, S));
+            assertThat(Arrays.stream(want, 0, S).distinct().count()).as("S=%d", S).isGreaterThan(S > 8 ? 3 : 0);
         }
     }
 

@@ -16,13 +16,7 @@ class BlockTailTest {
     void vectorTailGivesTheScalarLossAndHitsAndCloseGradientsForEveryBlockSize() {
         int h = 7, c = 5, block = 64;
         Rng rng = new Rng(9);
-        float[] w2 = new float[c * h], b2 = new float[c];
-        for (int i = 0; i < w2.length; i++) {
-            w2[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int k = 0; k < c; k++) {
-            b2[k] = rng.nextFloat() - 0.5f;
-        }
+        float[] w2 = uniform(rng, c * h), b2 = uniform(rng, c);
         for (int S : new int[] {1, 7, 8, 9, 16, 31, 64}) {
             float[][] Z1 = new float[h][block], A1 = new float[h][block];
             for (int r = 0; r < h; r++) {
@@ -86,13 +80,7 @@ class BlockTailTest {
     void vectorTailProductsAreTheFmaChainsInOrderBitwise() {
         int h = 7, c = 5, block = 64;
         Rng rng = new Rng(21);
-        float[] w2 = new float[c * h], b2 = new float[c];
-        for (int i = 0; i < w2.length; i++) {
-            w2[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int k = 0; k < c; k++) {
-            b2[k] = rng.nextFloat() - 0.5f;
-        }
+        float[] w2 = uniform(rng, c * h), b2 = uniform(rng, c);
         for (int S : new int[] {1, 7, 8, 9, 16, 24, 31, 64}) {
             float[][] A1 = new float[h][block], dZ1 = new float[h][block];
             for (int r = 0; r < h; r++) {
@@ -165,6 +153,15 @@ class BlockTailTest {
             assertThat(Arrays.copyOf(got, S)).as("S=%d", S).isEqualTo(Arrays.copyOf(want, S));
             assertThat(Arrays.stream(want, 0, S).distinct().count()).as("S=%d", S).isGreaterThan(S > 8 ? 3 : 0);
         }
+    }
+
+    /** n draws from uniform(−0.5, 0.5). */
+    private static float[] uniform(Rng rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextFloat() - 0.5f;
+        }
+        return a;
     }
 
     private static void close(float[] got, float[] want, String what, int S) {

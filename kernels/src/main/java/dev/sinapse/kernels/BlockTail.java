@@ -14,8 +14,8 @@ import java.util.Arrays;
  * one piece of code for both strategies and for the scalar one's row-by-row path ({@link #softmax}); the three
  * small products (logits, gradients), e^x, the softmax's normalisation ({@link #normalize}) and the argmax
  * ({@link #predictions}) are the parts a strategy may replace: here in plain loops of four fused multiply-add
- * chains, in {@link VectorTail} eight rows per vector. Each strategy's order of float operations is its own and fixed, so each gives the same bits on any
- * thread. One per worker's block buffers; reused from step to step.
+ * chains, in {@link VectorTail} eight rows per vector. Each strategy's order of float operations is its own and
+ * fixed, so each gives the same bits on any thread. One per worker's block buffers; reused from step to step.
  */
 class BlockTail {
     final int h;

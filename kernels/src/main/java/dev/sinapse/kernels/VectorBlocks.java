@@ -519,8 +519,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
 
         /**
          * X[at .. at + count) = stripBytes[from .. from + count) as floats: (pixel & 0xFF)·scale, as Dataset.batch
-         * computes it. A method of its own: written inside the list loop above, the conversion ran at times at a
-         * third of its speed.
+         * computes it. A method of its own: written inside the list loop above, lists and conversion together took
+         * 17–27 µs for a batch of 32 rows, against 11 apart.
          */
         private void stripFloats(int from, int at, int count) {
             float scale = sparseScale;

@@ -12,6 +12,7 @@
 #   ITERATIONS=100 EPOCHS=4 WIDE_EPOCHS=2 bench/compare.sh   # a shorter run
 #   SINAPSE="env SINAPSE_VECTOR=off java -Xmx300m -jar apps/target/sinapse.jar" bench/compare.sh   # the plain kernels
 #   LENET_EPOCHS=3 bench/compare.sh  # epochs of the LeNet comparison (torch_lenet.py against the lenet config)
+#   PY=python3 FASHION_IDX=DIR REFERENCE=DIR bench/compare.sh  # another python with numpy, pandas and torch; files elsewhere
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +22,7 @@ iterations="${ITERATIONS:-500}"   # full-batch iterations, as in the article
 epochs="${EPOCHS:-10}"            # mini-batch epochs of the article's network
 wide_epochs="${WIDE_EPOCHS:-3}"   # wide-dropout epochs (numpy_wide.py's default)
 threads="${THREADS:-$(nproc)}"
-py=/usr/bin/python3               # Debian's python, where python3-numpy and python3-pandas install
+py="${PY:-/usr/bin/python3}"      # Debian's python, where python3-numpy and python3-pandas install (PY: another one with both)
 
 lenet_epochs="${LENET_EPOCHS:-3}"  # LeNet epochs on 41,000 rows (median epoch timed)
 for f in seed_numpy.py numpy_minibatch.py numpy_wide.py common.py torch_lenet.py; do
@@ -32,7 +33,7 @@ for f in seed_numpy.py numpy_minibatch.py numpy_wide.py common.py torch_lenet.py
     fi
 done
 
-idx=/usr/share/datasets/fashion-mnist
+idx="${FASHION_IDX:-/usr/share/datasets/fashion-mnist}"   # dataset-fashion-mnist's IDX files (FASHION_IDX: elsewhere)
 if [ ! -f "$idx/train-images-idx3-ubyte.gz" ] || ! "$py" -c 'import numpy, pandas' 2>/dev/null; then
     echo "== installing Fashion-MNIST, NumPy and pandas (apt-get)"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -40,6 +40,42 @@ class SpinWorkersTest {
         assertThat(w.liveHelpers()).as("started again").isEqualTo(2);
     }
 
+    /** Fifty calls of two tasks of 0.2 ms each, each task run once: the names of the helpers that ran some. */
+    private static Set<String> helpersRunningPairs(SpinWorkers w) {
+        Thread caller = Thread.currentThread();
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        for (int call = 0; call < 50; call++) {
+            AtomicIntegerArray ran = new AtomicIntegerArray(2);
+            w.forEach(2, i -> {
+                if (Thread.currentThread() != caller) {
+                    names.add(Thread.currentThread().getName());
+                }
+                ran.incrementAndGet(i);
+                long until = System.nanoTime() + 200_000; // long enough for a helper to take the other task
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertThat(ran.get(0)).isEqualTo(1);
+            assertThat(ran.get(1)).isEqualTo(1);
+        }
+        return names;
+    }
+
+    @Test
+    void aCallOfFewTasksWakesOnlyTheHelpersItNeeds() {
+        SpinWorkers w = new SpinWorkers(6);
+        // the other four would only race the caller and the first helper for a call's two tasks
+        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks").containsOnly("sinapse-kernel-1");
+        assertThat(w.liveHelpers()).as("helpers started by calls of two tasks").isEqualTo(1);
+        runAll(w, 12);
+        assertThat(w.liveHelpers()).as("a call of twelve tasks starts the rest").isEqualTo(5);
+        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks, all five alive").containsOnly("sinapse-kernel-1");
+        for (int call = 0; call < 200; call++) {
+            runAll(w, 1 + call % 8); // calls needing 0..5 helpers, some of them parked, still run every task once
+        }
+    }
+
     @Test
     void aTaskFailureIsRethrownAfterTheOthersRan() {
         SpinWorkers w = new SpinWorkers(2);

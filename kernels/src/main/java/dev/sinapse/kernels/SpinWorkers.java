@@ -82,6 +82,20 @@ final class SpinWorkers {
         return n;
     }
 
+    /**
+     * The threads, the caller's included, that a call of {@code count} equal tasks takes: the fewest that finish in
+     * as few rounds as all {@code threads} would. On 16 cores, 15 helpers racing for the two tasks of a 32-row
+     * batch made every step slower than on 2 (one cache line claimed by 15 cores at once); 24 tasks take 12 threads
+     * for two rounds, as 16 would.
+     */
+    static int participants(int count, int threads) {
+        if (count <= 1) {
+            return 1;
+        }
+        int rounds = (count + threads - 1) / threads;
+        return (count + rounds - 1) / rounds;
+    }
+
     /** Starts the first {@code needed} helpers where they ended while idle, or were never started. */
     private void ensureHelpers(int needed) {
         for (int i = 0; i < needed; i++) {
@@ -116,9 +130,7 @@ final class SpinWorkers {
     }
 
     private void runOnHelpers(int count, IntConsumer body) {
-        // a call of c tasks takes the caller and the first c − 1 helpers: on 16 cores, 15 helpers racing for the
-        // two tasks of a 32-row batch made every step slower than on 2 (a cache line claimed by 15 cores at once)
-        int needed = Math.min(count - 1, helpers.length());
+        int needed = participants(count, threads()) - 1;
         ensureHelpers(needed);
         failure = null;
         done.set(0);
@@ -168,8 +180,8 @@ final class SpinWorkers {
 
     /**
      * A helper's life: spin, then park, until a new generation is published; run its tasks if the call needs this
-     * helper (slot below its task count − 1); end after {@code idleNanos} without work. Idle time counts from the
-     * last call this helper worked on, so helpers that the calls of a run do not need park after
+     * helper (slot below its {@link #participants} − 1); end after {@code idleNanos} without work. Idle time counts
+     * from the last call this helper worked on, so helpers that the calls of a run do not need park after
      * {@value #SPIN_NANOS} ns instead of spinning beside the ones that work. A call that races with the end finds
      * its tasks done by the caller ({@link #drain} takes whatever no helper took), and the next call starts a new
      * helper.
@@ -198,7 +210,7 @@ final class SpinWorkers {
             }
             seen = generation;
             Job j = job;
-            if (j != null && slot < j.count() - 1) {
+            if (j != null && slot < participants(j.count(), threads()) - 1) {
                 drain(j.generation(), j.body(), j.count());
                 idleSince = System.nanoTime();
             }

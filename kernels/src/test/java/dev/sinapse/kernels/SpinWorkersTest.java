@@ -40,6 +40,25 @@ class SpinWorkersTest {
         assertThat(w.liveHelpers()).as("started again").isEqualTo(2);
     }
 
+    @Test
+    void aCallTakesTheFewestThreadsThatFinishInAsFewRounds() {
+        assertThat(SpinWorkers.participants(2, 16)).isEqualTo(2);
+        assertThat(SpinWorkers.participants(24, 16)).isEqualTo(12);
+        assertThat(SpinWorkers.participants(24, 8)).isEqualTo(8);
+        assertThat(SpinWorkers.participants(17, 16)).isEqualTo(9);
+        for (int threads = 1; threads <= 40; threads++) {
+            for (int count = 1; count <= 300; count++) {
+                int p = SpinWorkers.participants(count, threads);
+                int rounds = (count + Math.min(count, threads) - 1) / Math.min(count, threads);
+                assertThat(p).as("%d tasks, %d threads", count, threads).isBetween(1, Math.min(count, threads));
+                assertThat((count + p - 1) / p).as("rounds of %d tasks on %d threads", count, threads).isEqualTo(rounds);
+                if (p > 1) {
+                    assertThat((count + p - 2) / (p - 1)).as("one thread fewer takes more rounds").isGreaterThan(rounds);
+                }
+            }
+        }
+    }
+
     /** Fifty calls of two tasks of 0.2 ms each, each task run once: the names of the helpers that ran some. */
     private static Set<String> helpersRunningPairs(SpinWorkers w) {
         Thread caller = Thread.currentThread();

@@ -180,18 +180,17 @@ final class SpinWorkers {
 
     /**
      * A helper's life: spin, then park, until a new generation is published; run its tasks if the call needs this
-     * helper (slot below its {@link #participants} − 1); end after {@code idleNanos} without work. Idle time counts
-     * from the last call this helper worked on, so helpers that the calls of a run do not need park after
-     * {@value #SPIN_NANOS} ns instead of spinning beside the ones that work. A call that races with the end finds
-     * its tasks done by the caller ({@link #drain} takes whatever no helper took), and the next call starts a new
-     * helper.
+     * helper (slot below its {@link #participants} − 1); end after {@code idleNanos} parked without calls. Idle time
+     * counts from the last call, needed or not: a helper that parked between the calls of a step would cost the next
+     * call that needs it an unpark, a system call on the caller's path. A call that races with the end finds its
+     * tasks done by the caller ({@link #drain} takes whatever no helper took), and the next call starts a new helper.
      */
     private void work(int slot) {
         // one behind: a helper started by a call takes part in that call (drain checks the claim's generation, so a
         // job already finished, or none, gives it nothing to do)
         long seen = generation - 1;
-        long idleSince = System.nanoTime();
         while (true) {
+            long idleSince = System.nanoTime();
             while (generation == seen) {
                 long idle = System.nanoTime() - idleSince;
                 if (idle < SPIN_NANOS) {
@@ -212,7 +211,6 @@ final class SpinWorkers {
             Job j = job;
             if (j != null && slot < participants(j.count(), threads()) - 1) {
                 drain(j.generation(), j.body(), j.count());
-                idleSince = System.nanoTime();
             }
         }
     }

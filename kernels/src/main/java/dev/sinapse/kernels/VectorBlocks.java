@@ -441,6 +441,8 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
                     int sum = 0;
                     for (int s = 0; s < S; s++) {
                         int v = order[from + s];
+                        // the row's strip numbers and label too: the lists below read them one row after another
+                        sum += strips[rowStart[v]] + labels[v];
                         for (int q = rowStart[v] * 2 * LANES, end = rowStart[v + 1] * 2 * LANES; q < end; q += 64) {
                             sum += stripBytes[q];
                         }
@@ -486,6 +488,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             if (!ascendingRun(order, from, S)) {
                 int sum = 0;
                 for (int s = 0; s < S; s++) {
+                    sum += labels[order[from + s]];
                     for (int o = order[from + s] * K, p = 0; p < K; p += 64) {
                         sum += pixels[o + p];
                     }

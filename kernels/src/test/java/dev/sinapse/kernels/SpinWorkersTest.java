@@ -85,11 +85,11 @@ class SpinWorkersTest {
     void aCallOfFewTasksWakesOnlyTheHelpersItNeeds() {
         SpinWorkers w = new SpinWorkers(6);
         // the other four would only race the caller and the first helper for a call's two tasks
-        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks").containsOnly("sinapse-kernel-1");
+        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks").isSubsetOf("sinapse-kernel-1");
         assertThat(w.liveHelpers()).as("helpers started by calls of two tasks").isEqualTo(1);
         runAll(w, 12);
         assertThat(w.liveHelpers()).as("a call of twelve tasks starts the rest").isEqualTo(5);
-        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks, all five alive").containsOnly("sinapse-kernel-1");
+        assertThat(helpersRunningPairs(w)).as("helpers that ran tasks, all five alive").isSubsetOf("sinapse-kernel-1");
         for (int call = 0; call < 200; call++) {
             runAll(w, 1 + call % 8); // calls needing 0..5 helpers, some of them parked, still run every task once
         }

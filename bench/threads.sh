@@ -7,8 +7,10 @@
 #   COUNTS="1 2 8 16" bench/threads.sh      # other thread counts
 #   DATA=mnist-42k.csv WIDE_DATA=fashion-42k.csv bench/threads.sh   # other Kaggle-layout CSVs
 #   SINAPSE="path/to/java -Xmx300m -jar sinapse.jar" bench/threads.sh   # a runtime copied to a machine without a JDK
+#   ROUNDS=5 bench/threads.sh               # runs a count (default 3), alternated with the other counts
 #
-# Prints one line a run and a table: a ratio under 1.00 (more threads slower than fewer) is marked "SLOWER".
+# Prints one line a run and a table of medians: a count whose median is slower than a fewer count's is marked
+# "SLOWER" when all its runs lost to all of that count's, else "within the runs' spread".
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,42 +41,62 @@ done
 echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $cores cores; thread counts: $counts; Sinapse: $sinapse"
 # workload label | unit | lower is better | bench arguments
 workloads=(
-    "article full batch|ms/iteration|1|--data $data --batch-size 0 --warmup 10 --iterations 40"
+    "article full batch|ms/iteration|1|--data $data --batch-size 0 --warmup 30 --iterations 60"
     "article batch 32|samples/s|0|--data $data --batch-size 32 --warmup 2 --iterations 4"
     "wide-dropout batch 64|samples/s|0|--config $repo/apps/configs/wide-dropout.textproto --data $wide_data --warmup 2 --iterations 2"
 )
+rounds="${ROUNDS:-3}"
 rows=()
 for w in "${workloads[@]}"; do
     IFS='|' read -r label unit lower args <<<"$w"
-    for t in $counts; do
-        # shellcheck disable=SC2086  # args are words
-        line="$($sinapse bench $args --threads "$t" 2>"$work/err" | tail -1)" || true
-        if [[ "$line" != bench:* ]]; then
-            echo "threads.sh: sinapse bench $args --threads $t failed:" >&2
-            cat "$work/err" >&2
-            exit 1
-        fi
-        key=$([ "$lower" = 1 ] && echo ms_per_iter || echo samples_per_s)
-        value="$(echo "$line" | tr ' ' '\n' | sed -n "s/^$key=//p")"
-        echo "   $label, $t threads: $line"
-        rows+=("$label|$unit|$lower|$t|$value")
+    # the counts alternate within a round, in reverse order every other round, so that a machine whose speed drifts
+    # (a shared host, a VM whose cores move) moves every count's figures alike
+    for ((r = 1; r <= rounds; r++)); do
+        order="$counts"
+        [ $((r % 2)) = 0 ] && order="$(echo "$counts" | tr ' ' '\n' | sed '/^$/d' | tac | paste -sd' ')"
+        for t in $order; do
+            # shellcheck disable=SC2086  # args are words
+            line="$($sinapse bench $args --threads "$t" 2>"$work/err" | tail -1)" || true
+            if [[ "$line" != bench:* ]]; then
+                echo "threads.sh: sinapse bench $args --threads $t failed:" >&2
+                cat "$work/err" >&2
+                exit 1
+            fi
+            key=$([ "$lower" = 1 ] && echo ms_per_iter || echo samples_per_s)
+            value="$(echo "$line" | tr ' ' '\n' | sed -n "s/^$key=//p")"
+            echo "   $label, $t threads, round $r: $line"
+            rows+=("$label|$unit|$lower|$t|$value")
+        done
     done
 done
 
 echo
-echo "== each count against the best fewer threads gave (>1.00: faster)"
-python3 - "${rows[@]}" <<'PY'
-import sys
-best = {}
-print(f"{'workload':24} {'threads':>7} {'value':>14} {'unit':>13} {'vs fewer':>9}")
-for r in sys.argv[1:]:
+echo "== each count's median against the best median of fewer threads (>1.00: faster; $rounds rounds)"
+python3 - "$counts" "${rows[@]}" <<'PY'
+import statistics, sys
+counts = [int(c) for c in sys.argv[1].split()]
+runs = {}
+for r in sys.argv[2:]:
     label, unit, lower, t, v = r.split('|')
-    v = float(v)
-    fast = (lambda a, b: a < b) if lower == '1' else (lambda a, b: a > b)
-    prev = best.get(label)
-    ratio = '' if prev is None else (prev / v if lower == '1' else v / prev)
-    mark = '' if ratio == '' else f"{ratio:8.2f}x" + ('  SLOWER' if ratio < 1 else '')
-    print(f"{label:24} {t:>7} {v:>14.1f} {unit:>13} {mark}")
-    if prev is None or fast(v, prev):
-        best[label] = v
+    runs.setdefault((label, unit, lower), {}).setdefault(int(t), []).append(float(v))
+print(f"{'workload':24} {'threads':>7} {'median':>12} {'range':>23} {'unit':>13} {'vs fewer':>9}")
+for (label, unit, lower), by in runs.items():
+    better = (lambda a, b: a < b) if lower == '1' else (lambda a, b: a > b)
+    best = None  # (median, runs) of the best fewer count
+    for t in counts:
+        vs = by[t]
+        med = statistics.median(vs)
+        mark = ''
+        if best is not None:
+            ratio = best[0] / med if lower == '1' else med / best[0]
+            mark = f"{ratio:8.2f}x"
+            if ratio < 1:
+                # SLOWER only when every run of this count lost to every run of the better fewer count: one run each
+                # on a shared machine flagged counts that alternated runs then showed to be level
+                worst_fewer = max(best[1]) if lower == '1' else min(best[1])
+                mark += '  SLOWER' if all(better(worst_fewer, v) for v in vs) else '  (within the runs\' spread)'
+        rng = f"{min(vs):.1f}-{max(vs):.1f}"
+        print(f"{label:24} {t:>7} {med:>12.1f} {rng:>23} {unit:>13} {mark}")
+        if best is None or better(med, best[0]):
+            best = (med, vs)
 PY

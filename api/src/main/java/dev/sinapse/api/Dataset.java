@@ -50,6 +50,20 @@ public interface Dataset {
         System.arraycopy(x, 0, out, offset, x.length);
     }
 
+    /**
+     * The rows order[from..to) as their pixels' bytes (pixel(order[r], j) is {@code out[…] & 0xFF}), row r at
+     * {@code offset + (r − from)·features}; only when {@link #bytes()}. For a kernel that converts them itself. The
+     * default asks {@link #pixel} for each. Modified: out.
+     */
+    default void bytesInto(int[] order, int from, int to, byte[] out, int offset) {
+        int n = features();
+        for (int r = from; r < to; r++) {
+            for (int j = 0; j < n; j++) {
+                out[offset + (r - from) * n + j] = (byte) pixel(order[r], j);
+            }
+        }
+    }
+
     /** The labels of order[from..to). */
     default int[] labels(int[] order, int from, int to) {
         int[] y = new int[to - from];

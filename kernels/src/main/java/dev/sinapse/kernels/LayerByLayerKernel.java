@@ -24,6 +24,8 @@ final class LayerByLayerKernel implements BatchKernel {
     private final Compute compute;
     private final Network network;
     private final Loss loss;
+    /** A batch's rows made by the kernel itself (the Vector API's conversion), or null: the dataset's batchInto. */
+    private final Gather rows;
     // full batch: the same rows every step, so they are scaled to floats once
     private Matrix cachedX;
     private int[] cachedY;
@@ -35,10 +37,23 @@ final class LayerByLayerKernel implements BatchKernel {
     private Matrix batch;
 
     LayerByLayerKernel(String name, Compute compute, Network network, Loss loss) {
+        this(name, compute, network, loss, null);
+    }
+
+    LayerByLayerKernel(String name, Compute compute, Network network, Loss loss, Gather rows) {
         this.name = name;
         this.compute = compute;
         this.network = network;
         this.loss = loss;
+        this.rows = rows;
+    }
+
+    /** Rows of a dataset as floats, the kernel's own way, for the datasets it {@link #handles}. */
+    interface Gather {
+        boolean handles(Dataset train);
+
+        /** Rows order[from..to) as (pixel &amp; 0xFF)·scale into out from offset on, features a row. Modified: out. */
+        void gather(Dataset train, int[] order, int from, int to, float scale, float[] out, int offset);
     }
 
     @Override
@@ -67,7 +82,12 @@ final class LayerByLayerKernel implements BatchKernel {
             int m = to - from, n = train.features();
             boolean reuse = !whole && batch != null && batch.rows() == m && batch.cols() == n;
             X = reuse ? batch : new Matrix(m, n);
-            gather(train, order, from, to, scale, compute == null ? pass.compute() : compute, X);
+            if (rows != null && !whole && rows.handles(train)) {
+                // on the caller: converted eight pixels a vector, the batch takes less than a hand-off would save
+                rows.gather(train, order, from, to, scale, X.data(), 0);
+            } else {
+                gather(train, order, from, to, scale, compute == null ? pass.compute() : compute, X);
+            }
             if (!whole) {
                 batch = X;
             }
@@ -142,7 +162,8 @@ final class LayerByLayerKernel implements BatchKernel {
             if (!VECTOR_API) {
                 return Optional.empty();
             }
-            return Optional.of(new LayerByLayerKernel(VECTOR_NAME, new VectorCompute(Math.max(1, threads)), network, loss));
+            return Optional.of(new LayerByLayerKernel(VECTOR_NAME, new VectorCompute(Math.max(1, threads)), network, loss,
+                    new VectorRows()));
         }
 
         @Override

@@ -96,4 +96,57 @@ class LayerByLayerVectorTest {
             assertThat(got.get(i)).as("tensor %d", i).isEqualTo(want.get(i));
         }
     }
+
+    @Test
+    void rowsConvertedByVectorsAreTheDatasetsBatchBitwise() {
+        // 13 features: one vector of eight and a scalar tail of five; pixels up to 255 (a signed byte would be negative)
+        for (int n : new int[] {13, 784}) {
+            Dataset data = TestNet.data(50, n, 10, 3);
+            int[] order = data.naturalOrder();
+            new Rng(4).shuffle(order);
+            float[] got = new float[2 + 20 * n];
+            java.util.Arrays.fill(got, Float.NaN);
+            new VectorRows().gather(data, order, 7, 27, SCALE, got, 2);
+            float[] want = data.batch(order, 7, 27, SCALE).data();
+            assertThat(java.util.Arrays.copyOfRange(got, 2, got.length)).as("%d features", n).isEqualTo(want);
+            assertThat(got[0]).as("before the offset: untouched").isNaN();
+            assertThat(got[1]).isNaN();
+        }
+    }
+
+    @Test
+    void aMiniBatchStepIsTheSameWithTheDatasetsOwnConversion() {
+        TestNet e = TestNet.article().withHidden(24);
+        Dataset data = TestNet.data(150, 784, 10, 6);
+        int[] order = data.naturalOrder();
+        new Rng(5).shuffle(order);
+        Network net = e.build(2);
+        BatchKernel vectorRows = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        BatchKernel datasetRows = new LayerByLayerKernel(LayerByLayerKernel.VECTOR_NAME, new VectorCompute(2), net,
+                e.lossFunction());
+        int[] gathered = {0};
+        VectorRows rows = new VectorRows();
+        LayerByLayerKernel.Gather counted = new LayerByLayerKernel.Gather() {
+            @Override
+            public boolean handles(Dataset train) {
+                return rows.handles(train);
+            }
+
+            @Override
+            public void gather(Dataset train, int[] o, int from, int to, float scale, float[] out, int offset) {
+                gathered[0]++;
+                rows.gather(train, o, from, to, scale, out, offset);
+            }
+        };
+        BatchKernel spied = new LayerByLayerKernel(LayerByLayerKernel.VECTOR_NAME, new VectorCompute(2), net,
+                e.lossFunction(), counted);
+        List<float[]> want = gradients(datasetRows, net, data, order, 40, 104);
+        for (BatchKernel k : List.of(vectorRows, spied)) {
+            List<float[]> got = gradients(k, net, data, order, 40, 104);
+            for (int i = 0; i < want.size(); i++) {
+                assertThat(got.get(i)).as("tensor %d", i).isEqualTo(want.get(i));
+            }
+        }
+        assertThat(gathered[0]).as("the mini-batch's rows came from the vector conversion").isEqualTo(1);
+    }
 }

@@ -70,6 +70,37 @@ class PixelDatasetTest {
     }
 
     @Test
+    void bytesIntoCopiesTheOrderedRowsBytesAtTheOffsetThroughAView() {
+        Dataset d = D.select(new int[] {3, 2, 1, 0});   // view row v is D's row 3 − v
+        int[] order = {1, 3, 0};
+        byte[] out = new byte[1 + 2 * 3 + 1];
+        java.util.Arrays.fill(out, (byte) 7);
+        d.bytesInto(order, 1, 3, out, 1);
+        assertThat(out[0]).isEqualTo((byte) 7);
+        assertThat(out[7]).isEqualTo((byte) 7);
+        for (int r = 1; r < 3; r++) {
+            for (int j = 0; j < 3; j++) {
+                assertThat(out[1 + (r - 1) * 3 + j] & 0xFF).as("row %d, pixel %d", order[r], j).isEqualTo(d.pixel(order[r], j));
+            }
+        }
+        // the Dataset default, which asks pixel() for each, writes the same bytes
+        byte[] viaDefault = new byte[out.length];
+        java.util.Arrays.fill(viaDefault, (byte) 7);
+        new Dataset() {
+            public String source() { return d.source(); }
+            public int size() { return d.size(); }
+            public int features() { return d.features(); }
+            public boolean hasLabels() { return true; }
+            public int label(int row) { return d.label(row); }
+            public int pixel(int row, int j) { return d.pixel(row, j); }
+            public Dataset select(int[] rows) { throw new UnsupportedOperationException(); }
+            public Dataset slice(int from, int to) { throw new UnsupportedOperationException(); }
+            public Matrix batch(int[] o, int from, int to, float scale) { return d.batch(o, from, to, scale); }
+        }.bytesInto(order, 1, 3, viaDefault, 1);
+        assertThat(viaDefault).containsExactly(out);
+    }
+
+    @Test
     void batchOfAViewReadsTheViewsRows() {
         Dataset d = D.slice(2, 4);
         assertThat(d.batch(new int[] {1, 0}, 0, 2, 1f).data()).containsExactly(128f, 64f, 32f, 100f, 200f, 255f);

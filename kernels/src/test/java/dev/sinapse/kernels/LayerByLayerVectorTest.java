@@ -27,6 +27,18 @@ class LayerByLayerVectorTest {
         assumeTrue(VectorApi.unavailable().isEmpty(), "the Vector API cannot run here");
     }
 
+    /** The "layers-vector" kernel for net on threads. */
+    private static BatchKernel layersVector(TestNet e, Network net, int threads) {
+        return new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), threads).orElseThrow();
+    }
+
+    /** The dataset's rows in an order shuffled by seed. */
+    private static int[] shuffled(Dataset data, long seed) {
+        int[] order = data.naturalOrder();
+        new Rng(seed).shuffle(order);
+        return order;
+    }
+
     private static List<float[]> gradients(BatchKernel k, Network net, Dataset data, int[] order, int from, int to) {
         for (Param p : net.params()) {
             p.grad().fill(Float.NaN);   // every gradient must be written
@@ -45,15 +57,14 @@ class LayerByLayerVectorTest {
         // 128 hidden units and a 64-row mini-batch, as wide-dropout's first layer; then a full batch of odd size
         TestNet e = TestNet.article().withHidden(128);
         Dataset data = TestNet.data(301, 784, 10, 5);
-        int[] order = data.naturalOrder();
-        new Rng(2).shuffle(order);
+        int[] order = shuffled(data, 2);
         for (int[] range : new int[][] {{0, 64}, {0, 301}}) {
             Network net = e.build(3);
-            BatchKernel one = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 1).orElseThrow();
+            BatchKernel one = layersVector(e, net, 1);
             assertThat(one.name()).isEqualTo("layers-vector");
             List<float[]> want = gradients(one, net, data, order, range[0], range[1]);
             for (int threads : new int[] {2, 3}) {
-                BatchKernel k = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), threads).orElseThrow();
+                BatchKernel k = layersVector(e, net, threads);
                 List<float[]> got = gradients(k, net, data, order, range[0], range[1]);
                 for (int i = 0; i < want.size(); i++) {
                     assertThat(got.get(i)).as("%d threads, rows %s, tensor %d", threads, range[1], i).isEqualTo(want.get(i));
@@ -83,14 +94,13 @@ class LayerByLayerVectorTest {
         // the kernel rewrites one buffer with each mini-batch's rows: nothing of an earlier batch may remain
         TestNet e = TestNet.article().withHidden(32);
         Dataset data = TestNet.data(200, 784, 10, 5);
-        int[] order = data.naturalOrder();
-        new Rng(3).shuffle(order);
+        int[] order = shuffled(data, 3);
         Network net = e.build(4);
-        BatchKernel used = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        BatchKernel used = layersVector(e, net, 2);
         gradients(used, net, data, order, 0, 64);
         gradients(used, net, data, order, 0, 200);   // a full batch between two mini-batches
         List<float[]> got = gradients(used, net, data, order, 64, 128);
-        BatchKernel fresh = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        BatchKernel fresh = layersVector(e, net, 2);
         List<float[]> want = gradients(fresh, net, data, order, 64, 128);
         for (int i = 0; i < want.size(); i++) {
             assertThat(got.get(i)).as("tensor %d", i).isEqualTo(want.get(i));
@@ -102,8 +112,7 @@ class LayerByLayerVectorTest {
         // 13 features: one vector of eight and a scalar tail of five; pixels up to 255 (a signed byte would be negative)
         for (int n : new int[] {13, 784}) {
             Dataset data = TestNet.data(50, n, 10, 3);
-            int[] order = data.naturalOrder();
-            new Rng(4).shuffle(order);
+            int[] order = shuffled(data, 4);
             float[] got = new float[2 + 20 * n];
             java.util.Arrays.fill(got, Float.NaN);
             new VectorRows().gather(data, order, 7, 27, SCALE, got, 2);
@@ -117,11 +126,10 @@ class LayerByLayerVectorTest {
     @Test
     void aMiniBatchStepIsTheSameWithTheDatasetsOwnConversion() {
         TestNet e = TestNet.article().withHidden(24);
-        Dataset data = TestNet.data(150, 784, 10, 6);
-        int[] order = data.naturalOrder();
-        new Rng(5).shuffle(order);
         Network net = e.build(2);
-        BatchKernel vectorRows = new LayerByLayerKernel.VectorFactory().create(net, e.lossFunction(), 2).orElseThrow();
+        Dataset data = TestNet.data(150, 784, 10, 6);
+        int[] order = shuffled(data, 5);
+        BatchKernel vectorRows = layersVector(e, net, 2);
         BatchKernel datasetRows = new LayerByLayerKernel(LayerByLayerKernel.VECTOR_NAME, new VectorCompute(2), net,
                 e.lossFunction());
         int[] gathered = {0};

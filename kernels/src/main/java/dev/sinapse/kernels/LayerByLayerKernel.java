@@ -83,7 +83,7 @@ final class LayerByLayerKernel implements BatchKernel {
             boolean reuse = !whole && batch != null && batch.rows() == m && batch.cols() == n;
             X = reuse ? batch : new Matrix(m, n);
             if (rows != null && !whole && rows.handles(train)) {
-                // on the caller: converted eight pixels a vector, the batch takes less than a hand-off would save
+                // on the caller: eight pixels a vector take less time than a hand-off to another thread would save
                 rows.gather(train, order, from, to, scale, X.data(), 0);
             } else {
                 gather(train, order, from, to, scale, compute == null ? pass.compute() : compute, X);

@@ -48,10 +48,8 @@ final class LayerByLayerKernel implements BatchKernel {
         this.rows = rows;
     }
 
-    /** Rows of a dataset as floats, the kernel's own way, for the datasets it {@link #handles}. */
+    /** Rows of a dataset of pixels ({@link Dataset#bytes()}) as floats, the kernel's own way. */
     interface Gather {
-        boolean handles(Dataset train);
-
         /** Rows order[from..to) as (pixel &amp; 0xFF)·scale into out from offset on, features a row. Modified: out. */
         void gather(Dataset train, int[] order, int from, int to, float scale, float[] out, int offset);
     }
@@ -82,7 +80,7 @@ final class LayerByLayerKernel implements BatchKernel {
             int m = to - from, n = train.features();
             boolean reuse = !whole && batch != null && batch.rows() == m && batch.cols() == n;
             X = reuse ? batch : new Matrix(m, n);
-            if (rows != null && !whole && rows.handles(train)) {
+            if (rows != null && !whole && train.bytes()) {
                 // on the caller: eight pixels a vector take less time than a hand-off to another thread would save
                 rows.gather(train, order, from, to, scale, X.data(), 0);
             } else {

@@ -498,13 +498,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
             float[] x = X;
             for (int s = 0; s < S; s++) {
                 int v = order[from + s];
-                // x = (pixel & 0xFF)·scale, as Dataset.batch computes it
-                for (int q = 0, o = v * K, xo = s * K; q < nSteps; q++) {
-                    int p = q << 3;
-                    IntVector b = (IntVector) ByteVector.fromArray(B, pixels, o + p).convertShape(VectorOperators.B2I, I, 0);
-                    FloatVector f = (FloatVector) b.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
-                    f.mul(scale).intoArray(x, xo + p);
-                }
+                floats(pixels, v * K, x, s * K, nSteps * LANES, scale);
                 y[s] = labels[v];
             }
             finish(S, invM, out);
@@ -526,12 +520,7 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
          * 17–27 µs for a batch of 32 rows, against 11 apart.
          */
         private void stripFloats(int from, int at, int count) {
-            float scale = sparseScale;
-            for (int q = 0; q < count; q += LANES) {
-                IntVector b = (IntVector) ByteVector.fromArray(B, stripBytes, from + q).convertShape(VectorOperators.B2I, I, 0);
-                FloatVector f = (FloatVector) b.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
-                f.mul(scale).intoArray(X, at + q);
-            }
+            floats(stripBytes, from, X, at, count, sparseScale);
         }
 
         /**
@@ -919,6 +908,18 @@ final class VectorBlocks implements FusedMlpKernel.Blocks {
      */
     private static boolean ascendingRun(int[] order, int from, int S) {
         return order[from + S - 1] - order[from] == S - 1;
+    }
+
+    /**
+     * out[at .. at + count) = (src[from .. from + count) &amp; 0xFF)·scale, as {@link Dataset#batch} computes pixels, eight
+     * at a time; count a multiple of eight. Modified: out.
+     */
+    static void floats(byte[] src, int from, float[] out, int at, int count, float scale) {
+        for (int q = 0; q < count; q += LANES) {
+            IntVector b = (IntVector) ByteVector.fromArray(B, src, from + q).convertShape(VectorOperators.B2I, I, 0);
+            FloatVector f = (FloatVector) b.and(0xFF).convertShape(VectorOperators.I2F, F, 0);
+            f.mul(scale).intoArray(out, at + q);
+        }
     }
 
     /** The eight lanes at t[o..o+8) added pairwise, always in this order. */

@@ -134,17 +134,9 @@ class LayerByLayerVectorTest {
                 e.lossFunction());
         int[] gathered = {0};
         VectorRows rows = new VectorRows();
-        LayerByLayerKernel.Gather counted = new LayerByLayerKernel.Gather() {
-            @Override
-            public boolean handles(Dataset train) {
-                return rows.handles(train);
-            }
-
-            @Override
-            public void gather(Dataset train, int[] o, int from, int to, float scale, float[] out, int offset) {
-                gathered[0]++;
-                rows.gather(train, o, from, to, scale, out, offset);
-            }
+        LayerByLayerKernel.Gather counted = (train, o, from, to, scale, out, offset) -> {
+            gathered[0]++;
+            rows.gather(train, o, from, to, scale, out, offset);
         };
         BatchKernel spied = new LayerByLayerKernel(LayerByLayerKernel.VECTOR_NAME, new VectorCompute(2), net,
                 e.lossFunction(), counted);
